@@ -34,7 +34,12 @@ export interface DynamoDbLocalOptions {
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {
   const port = options.port ?? (await freePort());
   // sharedDb: one database regardless of the credentials/region a client signs with, as a user would expect.
-  const child: ChildProcess = dynamoDbLocal.spawn({ port, sharedDb: true, path: options.dataDir ?? null, stdio: 'pipe' });
+  const child: ChildProcess = dynamoDbLocal.spawn({
+    port,
+    sharedDb: true,
+    path: options.dataDir ?? null,
+    stdio: 'pipe',
+  });
   track(child);
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
@@ -49,7 +54,9 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   try {
     for (;;) {
       if (child.exitCode !== null) {
-        throw new Error(`DynamoDB Local exited with code ${child.exitCode} (is Java ≥ 17 installed?): ${stderr}`);
+        throw new Error(
+          `DynamoDB Local exited with code ${child.exitCode} (is Java ≥ 17 installed?): ${stderr}`,
+        );
       }
       try {
         await probe.send(new ListTablesCommand({}));

@@ -27,7 +27,10 @@ export const tableEnv = (names: TableNames): Record<TableSchema['envVar'], strin
  * Creates every table from the shared schemas (the local runtime's equivalent of the CDK tables).
  * Idempotent: an existing table is left as it is, so `faultline local --data DIR` can restart on old data.
  */
-export async function createTables(client: DynamoDBClient, names: TableNames = localTableNames()): Promise<void> {
+export async function createTables(
+  client: DynamoDBClient,
+  names: TableNames = localTableNames(),
+): Promise<void> {
   await Promise.all(
     tableSchemas.map(async (schema) => {
       const TableName = names[schema.logicalName];
@@ -50,15 +53,17 @@ export async function createTables(client: DynamoDBClient, names: TableNames = l
         if (!(error instanceof ResourceInUseException)) throw error;
       }
       await waitUntilTableExists({ client, maxWaitTime: 60 }, { TableName });
-      await client.send(
-        new UpdateTimeToLiveCommand({
-          TableName,
-          TimeToLiveSpecification: { AttributeName: schema.ttlAttribute, Enabled: true },
-        }),
-      ).catch((error: unknown) => {
-        // Re-enabling TTL on a restarted data dir fails with "already enabled": that is the state we want.
-        if (!(error instanceof Error && /already enabled/i.test(error.message))) throw error;
-      });
+      await client
+        .send(
+          new UpdateTimeToLiveCommand({
+            TableName,
+            TimeToLiveSpecification: { AttributeName: schema.ttlAttribute, Enabled: true },
+          }),
+        )
+        .catch((error: unknown) => {
+          // Re-enabling TTL on a restarted data dir fails with "already enabled": that is the state we want.
+          if (!(error instanceof Error && /already enabled/i.test(error.message))) throw error;
+        });
     }),
   );
 }

@@ -1,2 +1,2 @@
-export * from './schemas.js';
 export * from './create-tables.js';
+export * from './schemas.js';

