@@ -6,4 +6,5 @@ export const METRICS_NAMESPACE = 'Faultline';
 
 export const logger = new Logger({ serviceName: 'faultline' });
 
-export const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'faultline' });
+// Metrics' own warnings (e.g. an invocation that recorded none) go through the logger, so they obey its level.
+export const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'faultline', logger });

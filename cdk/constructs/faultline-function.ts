@@ -1,0 +1,83 @@
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+
+const functionsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../functions');
+
+/**
+ * Context key set by the local runtime's in-process synth: bundling is skipped there, and a fixed asset hash
+ * spares CDK from fingerprinting the whole project directory (node_modules included) for every function.
+ */
+export const LOCAL_SYNTH_CONTEXT = 'faultline:local-synth';
+
+/** Environment variable naming the handler file, so the local runtime can map a synthesized function to code. */
+export const FUNCTION_NAME_ENV = 'FAULTLINE_FUNCTION';
+
+export interface FaultlineFunctionProps {
+  /** Handler file in functions/, without extension (kebab-case), e.g. `detect`. */
+  readonly handlerName: string;
+  readonly description: string;
+  readonly environment: Record<string, string>;
+  /** Where failed asynchronous invocations go; required for functions invoked asynchronously. */
+  readonly deadLetterQueue?: sqs.IQueue;
+  /** @default Duration.seconds(30) */
+  readonly timeout?: Duration;
+  /** @default 512 */
+  readonly memorySizeMb?: number;
+  /** @default RetentionDays.ONE_MONTH */
+  readonly logRetention?: logs.RetentionDays;
+  /** @default RemovalPolicy.DESTROY */
+  readonly logRemovalPolicy?: RemovalPolicy;
+}
+
+/**
+ * A Faultline Lambda: bundled locally by esbuild (no Docker), Node.js 22 on arm64, X-Ray tracing, a log group
+ * with retention, and (for async callers) a DLQ with two retries.
+ */
+export class FaultlineFunction extends Construct {
+  public readonly function: nodejs.NodejsFunction;
+  public readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: FaultlineFunctionProps) {
+    super(scope, id);
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.DESTROY,
+    });
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      entry: path.join(functionsDir, `${props.handlerName}.ts`),
+      handler: 'handler',
+      description: props.description,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySizeMb ?? 512,
+      timeout: props.timeout ?? Duration.seconds(30),
+      tracing: lambda.Tracing.ACTIVE,
+      logGroup: this.logGroup,
+      deadLetterQueue: props.deadLetterQueue,
+      retryAttempts: props.deadLetterQueue ? 2 : undefined,
+      environment: {
+        ...props.environment,
+        [FUNCTION_NAME_ENV]: props.handlerName,
+        POWERTOOLS_SERVICE_NAME: 'faultline',
+        POWERTOOLS_METRICS_NAMESPACE: 'Faultline',
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        format: nodejs.OutputFormat.ESM,
+        target: 'node22',
+        minify: true,
+        sourceMap: true,
+        // ESM bundles of CommonJS dependencies still call require(); give them one.
+        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+        forceDockerBundling: false,
+        ...(this.node.tryGetContext(LOCAL_SYNTH_CONTEXT) ? { assetHash: `local-${props.handlerName}` } : {}),
+      },
+    });
+  }
+}

@@ -1,0 +1,28 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import { begin, markEscalated, resolve } from '../lib/recovery/index.js';
+import { logger, metrics } from './shared/powertools.js';
+import { recoveryDeps } from './shared/recovery-deps.js';
+import { recoveryEventSchema } from './shared/recovery-event.js';
+
+const eventSchema = recoveryEventSchema(['begin', 'resolve', 'markEscalated'] as const);
+
+/** Recovery workflow: incident bookkeeping (RECOVERING on begin, RESOLVED, ESCALATED). */
+export async function record(event: unknown) {
+  const { action, state } = eventSchema.parse(event);
+  const deps = recoveryDeps();
+  switch (action) {
+    case 'begin':
+      return begin(state, deps);
+    case 'resolve':
+      metrics.addMetric('IncidentsResolved', MetricUnit.Count, 1);
+      return resolve(state, deps);
+    case 'markEscalated':
+      metrics.addMetric('IncidentsEscalated', MetricUnit.Count, 1);
+      return markEscalated(state, deps);
+  }
+}
+
+export const handler = middy(record).use(injectLambdaContext(logger)).use(logMetrics(metrics));

@@ -1,0 +1,47 @@
+import type { DrillResult, Scenario } from './scenario.js';
+import { crashScenario } from './scenarios/crash.js';
+import { DrillWorld } from './world.js';
+
+export const scenarios: Record<string, Scenario> = {
+  [crashScenario.name]: crashScenario,
+};
+
+export class UnknownScenarioError extends Error {
+  override readonly name = 'UnknownScenarioError';
+}
+
+export interface DrillOptions {
+  readonly scenario?: string;
+  readonly seed?: number;
+  /** Each timeline line as it happens. */
+  readonly onLine?: (line: string) => void;
+}
+
+/**
+ * Runs one fault drill on the embedded runtime and reports what DynamoDB Local and the execution history say
+ * happened.
+ *
+ * @example
+ * const result = await runDrill({ scenario: 'crash' });
+ * result.recovered; // true
+ */
+export async function runDrill(options: DrillOptions = {}): Promise<DrillResult> {
+  const name = options.scenario ?? 'crash';
+  const scenario = scenarios[name];
+  if (!scenario) {
+    throw new UnknownScenarioError(`Unknown scenario '${name}'. Known: ${Object.keys(scenarios).join(', ')}`);
+  }
+  const started = performance.now();
+  const world = await DrillWorld.start({ ...scenario.world, seed: options.seed, onLine: options.onLine });
+  try {
+    const outcome = await scenario.run(world);
+    return {
+      scenario: name,
+      ...outcome,
+      wallMs: Math.round(performance.now() - started),
+      ddbRequests: world.ddbRequests,
+    };
+  } finally {
+    await world.stop();
+  }
+}

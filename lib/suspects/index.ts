@@ -1,0 +1,2 @@
+export * from './localizer.js';
+export * from './localizer-store.js';

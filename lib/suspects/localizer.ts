@@ -1,0 +1,105 @@
+import { createHash } from 'node:crypto';
+import type { IncidentStore } from '../incidents/index.js';
+import {
+  AnomalyScorer,
+  decodeSubscription,
+  ingestSubscription,
+  isControlMessage,
+} from '../localization/index.js';
+import { TemplateMiner } from '../templates/index.js';
+import type { LocalizerState, LocalizerStore, StoredSuspect } from './localizer-store.js';
+
+/** Batches remembered for deduplication: well beyond Lambda's async retry window for one log group. */
+const REMEMBERED_BATCHES = 256;
+const MAX_SAVE_ATTEMPTS = 8;
+
+export interface LocalizeDeps {
+  readonly store: LocalizerStore;
+  readonly incidents: Pick<IncidentStore, 'findOpen' | 'attachSuspects'>;
+  /** Log group → resource id (from the stack's configuration); unmapped groups speak for `logGroup:<name>`. */
+  readonly resourceFor: (logGroup: string) => string;
+  readonly now: () => Date;
+}
+
+export type LocalizeOutcome =
+  | { readonly kind: 'control' }
+  | { readonly kind: 'duplicate'; readonly batch: string }
+  | {
+      readonly kind: 'ranked';
+      readonly batch: string;
+      readonly resourceId: string;
+      readonly events: number;
+      readonly suspects: readonly StoredSuspect[];
+      /** The open incident the ranking was attached to, if there was one. */
+      readonly incidentId?: string;
+    };
+
+/**
+ * Handles one CloudWatch Logs subscription delivery: mines and counts its lines on top of what this log group's
+ * earlier deliveries taught (state in DynamoDB, so a cold Lambda resumes), ranks the suspects, stores the ranking
+ * for the resource and attaches it to the resource's open incident. A redelivered batch changes nothing.
+ *
+ * @throws MalformedLogsPayloadError before anything is written when the delivery does not decode.
+ */
+export async function localizeBatch(event: unknown, deps: LocalizeDeps): Promise<LocalizeOutcome> {
+  const payload = decodeSubscription(event);
+  if (isControlMessage(payload)) return { kind: 'control' };
+  const batch = batchKey(
+    payload.logGroup,
+    payload.logStream,
+    payload.logEvents.map((e) => e.id),
+  );
+  for (let attempt = 1; attempt <= MAX_SAVE_ATTEMPTS; attempt += 1) {
+    const { state, version } = await deps.store.load(payload.logGroup);
+    if (state?.recentBatches.includes(batch)) return { kind: 'duplicate', batch };
+    const miner = state ? TemplateMiner.fromState(state.miner) : new TemplateMiner();
+    const scorer = state ? AnomalyScorer.fromState(state.scorer) : new AnomalyScorer();
+    const ingested = ingestSubscription(event, miner, scorer);
+    const next: LocalizerState = {
+      miner: miner.toState(),
+      scorer: scorer.toState(),
+      recentBatches: [...(state?.recentBatches ?? []), batch].slice(-REMEMBERED_BATCHES),
+    };
+    if ((await deps.store.save(payload.logGroup, next, version)) === 'conflict') continue;
+    const suspects: StoredSuspect[] = scorer
+      .suspects({ limit: 5 })
+      .map((s) => ({ id: s.source, score: s.score, evidence: s.evidence }));
+    const resourceId = deps.resourceFor(payload.logGroup);
+    const at = deps.now().toISOString();
+    await deps.store.putSuspects(resourceId, suspects, at);
+    const open = suspects.length > 0 ? await deps.incidents.findOpen(resourceId) : undefined;
+    if (open) await deps.incidents.attachSuspects(open.incidentId, suspects, at);
+    return {
+      kind: 'ranked',
+      batch,
+      resourceId,
+      events: ingested.events,
+      suspects,
+      ...(open ? { incidentId: open.incidentId } : {}),
+    };
+  }
+  throw new LocalizerContentionError(payload.logGroup);
+}
+
+export class LocalizerContentionError extends Error {
+  override readonly name = 'LocalizerContentionError';
+  constructor(logGroup: string) {
+    super(
+      `Could not save the localizer state of ${logGroup} after ${MAX_SAVE_ATTEMPTS} attempts (contention)`,
+    );
+  }
+}
+
+/** Identifies a delivery by its contents: CloudWatch Logs event ids are unique per log group. */
+export function batchKey(logGroup: string, logStream: string, eventIds: readonly string[]): string {
+  return createHash('sha256')
+    .update(`${logGroup}\n${logStream}\n${eventIds.join(',')}`)
+    .digest('base64url')
+    .slice(0, 22);
+}
+
+/** Parses the stack's log group → resource mapping; unmapped groups speak for themselves. */
+export function resourceMapping(json: string | undefined): (logGroup: string) => string {
+  const mapping = json ? (JSON.parse(json) as Record<string, string>) : {};
+  return (logGroup) => mapping[logGroup] ?? `logGroup:${logGroup}`;
+}
