@@ -4,6 +4,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { Command } from 'commander';
 import { drillCommand } from './commands/drill.js';
 import { localCommand } from './commands/local.js';
+import { ringCommand } from './commands/ring.js';
 import { templatesCommand } from './commands/templates.js';
 
 /**
@@ -16,6 +17,7 @@ const program = new Command('faultline')
   .version('0.1.0')
   .addCommand(drillCommand())
   .addCommand(localCommand())
+  .addCommand(ringCommand())
   .addCommand(templatesCommand());
 
 await program.parseAsync(process.argv).catch((error: unknown) => {

@@ -67,6 +67,8 @@ export function recordAuditFindings(check: AuditCheck, count: number, into: Metr
   single.addMetric('AuditFindings', MetricUnit.Count, count);
 }
 
+const MAX_LOGGED_FINDINGS = 200;
+
 let defaultDeps: AuditDeps | undefined;
 let builtFor: unknown;
 
@@ -116,7 +118,8 @@ export async function audit(event: unknown, deps: AuditDeps = depsFromEnv()): Pr
     watch: deps.config.watch,
   });
   for (const check of report.checked) deps.recordCount(check, report.counts[check] ?? 0);
-  for (const finding of report.findings) {
+  // One log line per finding, bounded: a fleet-wide problem (thousands of stale slots) must not flood the logs.
+  for (const finding of report.findings.slice(0, MAX_LOGGED_FINDINGS)) {
     const log = finding.severity === 'critical' ? logger.error.bind(logger) : logger.warn.bind(logger);
     log(finding.message, { check: finding.check, resource: finding.resource, detail: finding.detail });
   }

@@ -32,10 +32,15 @@ const METRIC: Record<IntakeAction, string> = {
 };
 
 let defaultIntake: AlarmIntake | undefined;
+let intakeClient: unknown;
 
-/** Built on first use (not at import) so tests can import `detect` without the stack's environment. */
+/**
+ * Built on first use (not at import) so tests can import `detect` without the stack's environment; rebuilt when
+ * the shared client changes (the local runtime re-points clients between runs).
+ */
 function intakeFromEnv(): AlarmIntake {
-  if (!defaultIntake) {
+  if (!defaultIntake || intakeClient !== dynamoDbClient()) {
+    intakeClient = dynamoDbClient();
     const env = readEnv('INCIDENTS_TABLE', 'RECOVERY_STATE_MACHINE_ARN');
     defaultIntake = new AlarmIntake({
       store: new DynamoDbIncidentStore({ client: dynamoDbClient(), tableName: env.INCIDENTS_TABLE }),

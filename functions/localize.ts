@@ -9,14 +9,13 @@ import { dynamoDbClient } from './shared/clients.js';
 import { readEnv } from './shared/env.js';
 import { logger, metrics } from './shared/powertools.js';
 
-const env = readEnv('INCIDENTS_TABLE');
-const resourceFor = resourceMapping(process.env.LOG_GROUP_RESOURCES);
-
 /**
  * CloudWatch Logs subscription → template mining and suspect ranking, attached to the open incident.
  * A malformed delivery throws MalformedLogsPayloadError before any write, so it lands in the DLQ untouched.
  */
 export async function localize(event: unknown): Promise<LocalizeOutcome> {
+  const env = readEnv('INCIDENTS_TABLE');
+  const resourceFor = resourceMapping(process.env.LOG_GROUP_RESOURCES);
   const client = dynamoDbClient();
   const outcome = await localizeBatch(event, {
     store: new DynamoDbLocalizerStore({ client, tableName: env.INCIDENTS_TABLE }),

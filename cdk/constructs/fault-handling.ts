@@ -1,4 +1,5 @@
-import { Aws, Duration, Stack } from 'aws-cdk-lib';
+import { Aws, Duration, Stack, Validations } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -9,7 +10,15 @@ import * as logsDestinations from 'aws-cdk-lib/aws-logs-destinations';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import {
+  defaultRunbookRules,
+  iamStatementsFor,
+  parseRunbookRules,
+  verificationIamStatements,
+} from '../../lib/runbooks/index.js';
+import { FaultlineDashboard } from './dashboard.js';
 import { FaultlineFunction } from './faultline-function.js';
+import { acknowledgeWildcardResources } from './nag.js';
 import { DeadLetterQueue, QueueWithDlq } from './queues.js';
 import { RecoveryWorkflow } from './recovery-workflow.js';
 import { FaultlineTables } from './tables.js';
@@ -45,6 +54,21 @@ export interface FaultHandlingProps {
   readonly escalationsQueue?: sqs.IQueue;
   /** Run the prevention audit this often. @default Duration.hours(1) */
   readonly auditInterval?: Duration;
+  /** Alarm flips within this window count as one fault. @default Duration.minutes(15) */
+  readonly flapWindow?: Duration;
+  /**
+   * Times when alarms are recorded but not remediated, optionally only for some resources (resource ids or
+   * alarm names). @default - none
+   */
+  readonly maintenanceWindows?: ReadonlyArray<{
+    readonly startsAt: string;
+    readonly endsAt: string;
+    readonly resources?: readonly string[];
+  }>;
+  /** Seconds between verification checks after a runbook. @default 60 */
+  readonly verifyIntervalSeconds?: number;
+  /** Checks before a runbook counts as failed. @default 10 */
+  readonly verifyMaxChecks?: number;
 }
 
 /**
@@ -65,21 +89,32 @@ export class FaultHandling extends Construct {
   public readonly auditFunction: lambda.IFunction;
   public readonly recovery: RecoveryWorkflow;
   public readonly alarmRule: events.Rule;
+  public readonly dashboard: cloudwatch.Dashboard;
 
   constructor(scope: Construct, id: string, props: FaultHandlingProps = {}) {
     super(scope, id);
     validate(props);
 
     this.tables = new FaultlineTables(this, 'Tables');
-    this.notificationsQueue = props.notificationsQueue ?? new QueueWithDlq(this, 'Notifications').queue;
-    this.escalationsQueue = props.escalationsQueue ?? new QueueWithDlq(this, 'Escalations').queue;
+    const ownQueueDlqs: sqs.IQueue[] = [];
+    const ownQueue = (id: string) => {
+      const created = new QueueWithDlq(this, id);
+      ownQueueDlqs.push(created.deadLetterQueue);
+      return created.queue;
+    };
+    this.notificationsQueue = props.notificationsQueue ?? ownQueue('Notifications');
+    this.escalationsQueue = props.escalationsQueue ?? ownQueue('Escalations');
 
     const settings: Record<string, string> = {
       ...this.tables.environment(),
       NOTIFICATIONS_QUEUE_URL: this.notificationsQueue.queueUrl,
       ESCALATIONS_QUEUE_URL: this.escalationsQueue.queueUrl,
       BLAST_RADIUS_LIMIT: String(props.blastRadiusLimit ?? 1),
-      COOLDOWN_SECONDS: String((props.cooldown ?? Duration.minutes(30)).toSeconds()),
+      FAULTLINE_COOLDOWN_SECONDS: String((props.cooldown ?? Duration.minutes(30)).toSeconds()),
+      FAULTLINE_FLAP_WINDOW_SECONDS: String((props.flapWindow ?? Duration.minutes(15)).toSeconds()),
+      FAULTLINE_MAINTENANCE_WINDOWS: JSON.stringify(props.maintenanceWindows ?? []),
+      VERIFY_INTERVAL_SECONDS: String(props.verifyIntervalSeconds ?? 60),
+      VERIFY_MAX_CHECKS: String(props.verifyMaxChecks ?? 10),
       LEASE_MS: String((props.leaseDuration ?? Duration.minutes(2)).toMilliseconds()),
       DRY_RUN: String(props.dryRun ?? false),
       LOG_GROUP_RESOURCES: JSON.stringify(props.logGroupResources ?? {}),
@@ -104,12 +139,11 @@ export class FaultHandling extends Construct {
     this.tables.coordination.grantReadData(runbook);
     this.tables.ring.grantReadWriteData(runbook);
     this.tables.incidents.grantReadData(verify);
-    verify.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['cloudwatch:DescribeAlarms'],
-        resources: [`arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:*`],
-      }),
-    );
+    // Exactly the actions the configured runbooks declare, on the resources they name.
+    const arnEnv = { partition: Aws.PARTITION, region: Aws.REGION, account: Aws.ACCOUNT_ID };
+    const rules = parseRunbookRules(props.runbookRules ?? defaultRunbookRules);
+    grant(runbook, iamStatementsFor(rules, arnEnv));
+    grant(verify, verificationIamStatements(arnEnv, watchedAlarmPatterns(props)));
 
     this.recovery = new RecoveryWorkflow(this, 'Recovery', {
       recordFunction: record,
@@ -135,9 +169,11 @@ export class FaultHandling extends Construct {
         ...alarmFilter(props),
       },
     });
+    const alarmRuleDlq = new DeadLetterQueue(this, 'AlarmRuleDlq');
+    const alarmTopicDlq = new DeadLetterQueue(this, 'AlarmTopicDlq');
     this.alarmRule.addTarget(
       new targets.LambdaFunction(detect, {
-        deadLetterQueue: new DeadLetterQueue(this, 'AlarmRuleDlq'),
+        deadLetterQueue: alarmRuleDlq,
         retryAttempts: 8,
         maxEventAge: Duration.hours(6),
       }),
@@ -149,9 +185,7 @@ export class FaultHandling extends Construct {
       masterKey: undefined,
     });
     detect.addEventSource(
-      new lambdaEventSources.SnsEventSource(this.alarmTopic, {
-        deadLetterQueue: new DeadLetterQueue(this, 'AlarmTopicDlq'),
-      }),
+      new lambdaEventSources.SnsEventSource(this.alarmTopic, { deadLetterQueue: alarmTopicDlq }),
     );
     // Lets alarms name the detect function directly as an alarm action.
     detect.addPermission('AlarmAction', {
@@ -164,6 +198,7 @@ export class FaultHandling extends Construct {
     const localize = fn('localize', 'Faultline localization: log templates → suspects', localizeDlq);
     this.tables.incidents.grantReadWriteData(localize);
     this.localizeFunction = localize;
+    const deadLetterQueues: sqs.IQueue[] = [detectDlq, localizeDlq];
     for (const [index, logGroupName] of (props.logGroupNames ?? []).entries()) {
       new logs.SubscriptionFilter(this, `LogSubscription${index}`, {
         logGroup: logs.LogGroup.fromLogGroupName(this, `WatchedLogGroup${index}`, logGroupName),
@@ -173,21 +208,89 @@ export class FaultHandling extends Construct {
     }
 
     const auditDlq = new DeadLetterQueue(this, 'AuditDlq');
-    const audit = fn('audit', 'Faultline prevention: scheduled audit', auditDlq);
-    this.tables.coordination.grantReadData(audit);
-    this.tables.ring.grantReadData(audit);
-    this.tables.incidents.grantReadData(audit);
+    const auditScheduleDlq = new DeadLetterQueue(this, 'AuditScheduleDlq');
+    deadLetterQueues.push(auditDlq, auditScheduleDlq, alarmRuleDlq, alarmTopicDlq, ...ownQueueDlqs);
+    const audit = new FaultlineFunction(this, 'Audit', {
+      handlerName: 'audit',
+      description: 'Faultline prevention: scheduled audit',
+      environment: {
+        ...settings,
+        DLQ_URLS: Stack.of(this).toJsonString(deadLetterQueues.map((q) => q.queueUrl)),
+        WATCHED_ALARM_NAMES: JSON.stringify(props.alarmNames ?? []),
+        WATCHED_ALARM_NAME_PREFIXES: JSON.stringify(props.alarmNamePrefixes ?? []),
+      },
+      deadLetterQueue: auditDlq,
+      timeout: Duration.minutes(2),
+    }).function;
+    audit.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:Scan'],
+        resources: [this.tables.coordination.tableArn, this.tables.ring.tableArn],
+      }),
+    );
+    grant(audit, [
+      {
+        actions: ['cloudwatch:DescribeAlarms'],
+        resources: [`arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:*`],
+        reason:
+          'The audit looks for resources without alarms, so it reads every alarm in the account and region.',
+      },
+    ]);
+    for (const dlq of deadLetterQueues) dlq.grant(audit, 'sqs:GetQueueAttributes');
     this.notificationsQueue.grantSendMessages(audit);
     this.auditFunction = audit;
     new events.Rule(this, 'AuditSchedule', {
       description: 'Faultline prevention audit',
       schedule: events.Schedule.rate(props.auditInterval ?? Duration.hours(1)),
-    }).addTarget(
-      new targets.LambdaFunction(audit, { deadLetterQueue: new DeadLetterQueue(this, 'AuditScheduleDlq') }),
-    );
+    }).addTarget(new targets.LambdaFunction(audit, { deadLetterQueue: auditScheduleDlq }));
 
-    Stack.of(this);
+    for (const dlq of [detectDlq, localizeDlq, auditDlq, auditScheduleDlq, alarmRuleDlq, alarmTopicDlq]) {
+      Validations.of(dlq).acknowledge({
+        id: 'AwsSolutions-SQS3',
+        reason: 'This queue is itself a dead-letter queue (of a Lambda function or an event target).',
+      });
+    }
+    for (const fnWithQualifiers of [record, coordinate, runbook, verify]) {
+      Validations.of(this.recovery.stateMachine).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(fnWithQualifiers.node.defaultChild as lambda.CfnFunction)}.Arn>:*]`,
+        reason:
+          'The state machine may invoke versions and aliases of its own step functions (LambdaInvoke grant).',
+      });
+    }
+    Validations.of(this.recovery.stateMachine).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'X-Ray tracing and CloudWatch Logs delivery for Step Functions (logs:CreateLogDelivery and related) support no resource-level permissions.',
+    });
+
+    this.dashboard = new FaultlineDashboard(this, 'Dashboard', {
+      stateMachine: this.recovery.stateMachine,
+      deadLetterQueues,
+    }).dashboard;
   }
+}
+
+/** Adds plain-data IAM statements to a function's role and acknowledges the wildcards that carry a reason. */
+function grant(
+  fn: lambda.IFunction,
+  statements: ReadonlyArray<{
+    readonly actions: readonly string[];
+    readonly resources: readonly string[];
+    readonly reason?: string;
+  }>,
+): void {
+  for (const statement of statements) {
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({ actions: [...statement.actions], resources: [...statement.resources] }),
+    );
+  }
+  if (fn.role) acknowledgeWildcardResources(fn.role, statements);
+}
+
+/** Alarm names the verify step may read: the configured names and prefixes, or every alarm. */
+function watchedAlarmPatterns(props: FaultHandlingProps): string[] {
+  const patterns = [...(props.alarmNames ?? []), ...(props.alarmNamePrefixes ?? []).map((p) => `${p}*`)];
+  return patterns.length > 0 ? patterns : ['*'];
 }
 
 function alarmFilter(props: FaultHandlingProps): { detail?: Record<string, unknown> } {

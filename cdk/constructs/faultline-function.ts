@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -36,12 +37,14 @@ export interface FaultlineFunctionProps {
 }
 
 /**
- * A Faultline Lambda: bundled locally by esbuild (no Docker), Node.js 22 on arm64, X-Ray tracing, a log group
- * with retention, and (for async callers) a DLQ with two retries.
+ * A Faultline Lambda: bundled locally by esbuild (no Docker), Node.js 24 on arm64, X-Ray tracing, its own log
+ * group with retention, a role of its own that may write only to that log group (no managed policies), and (for
+ * async callers) a DLQ with two retries.
  */
 export class FaultlineFunction extends Construct {
   public readonly function: nodejs.NodejsFunction;
   public readonly logGroup: logs.LogGroup;
+  public readonly role: iam.Role;
 
   constructor(scope: Construct, id: string, props: FaultlineFunctionProps) {
     super(scope, id);
@@ -49,11 +52,22 @@ export class FaultlineFunction extends Construct {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
       removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.DESTROY,
     });
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Faultline ${props.handlerName}`,
+    });
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [this.logGroup.logGroupArn],
+      }),
+    );
     this.function = new nodejs.NodejsFunction(this, 'Function', {
+      role: this.role,
       entry: path.join(functionsDir, `${props.handlerName}.ts`),
       handler: 'handler',
       description: props.description,
-      runtime: lambda.Runtime.NODEJS_22_X,
+      runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySizeMb ?? 512,
       timeout: props.timeout ?? Duration.seconds(30),
@@ -70,7 +84,7 @@ export class FaultlineFunction extends Construct {
       },
       bundling: {
         format: nodejs.OutputFormat.ESM,
-        target: 'node22',
+        target: 'node24',
         minify: true,
         sourceMap: true,
         // ESM bundles of CommonJS dependencies still call require(); give them one.
@@ -78,6 +92,11 @@ export class FaultlineFunction extends Construct {
         forceDockerBundling: false,
         ...(this.node.tryGetContext(LOCAL_SYNTH_CONTEXT) ? { assetHash: `local-${props.handlerName}` } : {}),
       },
+    });
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.',
     });
   }
 }

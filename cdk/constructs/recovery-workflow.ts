@@ -27,15 +27,25 @@ export interface RecoveryWorkflowProps {
 export const TRANSIENT_ERRORS = ['ThrottledError', 'TransientRunbookError', 'LeaseUnknownError'];
 /** Error names that mean this execution no longer owns the resource. */
 export const FENCING_ERRORS = ['LeaseLostError', 'StaleFencingTokenError'];
+/**
+ * Error names of a runbook step that failed for good: the runbook did not work, so the plan's next runbook runs
+ * (each name is listed, since Catch matches names exactly, not subclasses). Anything else escalates.
+ */
+export const RUNBOOK_FAILED_ERRORS = ['RunbookStepFailedError', 'RunbookTargetNotFoundError'];
 
 /**
  * The recovery state machine. It routes; lib/ decides: every Choice reads a field a Lambda computed.
  * JSONPath only — the local executor has no JSONata and no Assign — and state names are part of the contract
  * (the drill reports them as `steps`).
  *
- * Begin → Acquire ⟲ WaitForLease → DecidePlan → RunStep ⟲ → Verify ⟲ WaitToVerify → Release → Resolve → Notify
- *   verify failed → NextRunbook → RunStep … or, when no runbook is left / anything fails:
- *   ReleaseForEscalation → Escalate (SQS + task token) → retry (Acquire) | close (MarkEscalated)
+ * Begin → Acquire ⟲ WaitForLease → DecidePlan → RunStep ⟲ → Verify ⟲ WaitToVerify → Resolve → Release → Notify
+ *   verify failed or a step failed (RUNBOOK_FAILED_ERRORS) → NextRunbook → RunStep … or, when no runbook is
+ *   left / anything else fails: ReleaseForEscalation → Escalate (SQS + task token) → retry | runbook (Acquire)
+ *   | close (MarkEscalated)
+ *   Acquire finds the incident already resolved (a second execution for the resource) → Joined
+ *
+ * Resolve runs before Release, under the lease: an execution waiting for the same resource then finds the
+ * incident resolved when it gets the lease, and joins instead of running the runbooks a second time.
  */
 export class RecoveryWorkflow extends Construct {
   public readonly stateMachine: sfn.StateMachine;
@@ -108,6 +118,24 @@ export class RecoveryWorkflow extends Construct {
     // Escalation must happen even if the release fails: the lease then expires on its own.
     releaseForEscalation.addCatch(escalate, { resultPath: '$.releaseError' });
     releaseForEscalation.next(escalate);
+    // Paths to escalation that are not a caught error still say why: the message and the timeline read $.error
+    // (and a JSONPath to a missing field would fail the execution instead of escalating it).
+    const reason = (name: string, error: string, cause: string) =>
+      new sfn.Pass(this, name, {
+        stateName: name,
+        result: sfn.Result.fromObject({ Error: error, Cause: cause }),
+        resultPath: '$.error',
+      }).next(releaseForEscalation);
+    const runbooksExhausted = reason(
+      'RunbooksExhausted',
+      'RunbooksExhausted',
+      'Every runbook of the plan ran and the alarm did not recover',
+    );
+    const leaseNotAcquired = reason(
+      'LeaseNotAcquired',
+      'LeaseNotAcquired',
+      'Gave up waiting for the resource lease or a blast-radius slot',
+    );
 
     const acquire = invoke('Acquire', props.coordinateFunction, 'acquire', '$.lease');
     const waitForLease = new sfn.Wait(this, 'WaitForLease', {
@@ -124,6 +152,7 @@ export class RecoveryWorkflow extends Construct {
     const nextRunbook = invoke('NextRunbook', props.runbookFunction, 'nextRunbook', '$.cursor');
     const release = invoke('Release', props.coordinateFunction, 'release', '$.released');
     const resolve = invoke('Resolve', props.recordFunction, 'resolve', '$.resolved');
+    const joined = new sfn.Succeed(this, 'Joined', { stateName: 'Joined' });
     const notify = new tasks.SqsSendMessage(this, 'Notify', {
       stateName: 'Notify',
       queue: props.notificationsQueue,
@@ -142,16 +171,24 @@ export class RecoveryWorkflow extends Construct {
       resultPath: '$.notifyError',
     });
 
-    for (const task of [acquire, decidePlan, runStep, verify, nextRunbook, release]) {
+    runStep.addCatch(nextRunbook, { errors: RUNBOOK_FAILED_ERRORS, resultPath: '$.error' });
+    for (const task of [acquire, decidePlan, runStep, verify, nextRunbook, resolve]) {
       task.addCatch(releaseForEscalation, { errors: ['States.ALL'], resultPath: '$.error' });
     }
-    resolve.addCatch(escalate, { errors: ['States.ALL'], resultPath: '$.error' });
+    // Resolved already: a lease that could not be released expires on its own; the recovery stands.
+    release.addCatch(notify, { errors: ['States.ALL'], resultPath: '$.releaseError' });
 
     const begin = invoke('Begin', props.recordFunction, 'begin', '$.context');
     begin.addCatch(releaseForEscalation, { errors: ['States.ALL'], resultPath: '$.error' });
 
     const decision = new sfn.Choice(this, 'Decision', { stateName: 'Decision' })
-      .when(sfn.Condition.stringEquals('$.decision.decision', 'close'), markEscalated)
+      .when(
+        sfn.Condition.and(
+          sfn.Condition.isPresent('$.decision.decision'),
+          sfn.Condition.stringEquals('$.decision.decision', 'close'),
+        ),
+        markEscalated,
+      )
       .otherwise(acquire);
 
     escalate.next(decision);
@@ -159,19 +196,32 @@ export class RecoveryWorkflow extends Construct {
     const leaseTaken = new sfn.Choice(this, 'LeaseTaken', { stateName: 'LeaseTaken' })
       .when(sfn.Condition.stringEquals('$.lease.kind', 'acquired'), decidePlan)
       .when(sfn.Condition.stringEquals('$.lease.kind', 'held'), waitForLease)
-      .otherwise(escalate);
+      .when(sfn.Condition.stringEquals('$.lease.kind', 'settled'), joined)
+      .otherwise(leaseNotAcquired);
 
+    // A multi-phase step (e.g. EC2 stop/start) reports itself incomplete with a wait: call it again after that.
+    const waitForStep = new sfn.Wait(this, 'WaitForStep', {
+      stateName: 'WaitForStep',
+      time: sfn.WaitTime.secondsPath('$.cursor.waitSeconds'),
+    }).next(runStep);
     const stepsLeft = new sfn.Choice(this, 'StepsLeft', { stateName: 'StepsLeft' })
+      .when(
+        sfn.Condition.and(
+          sfn.Condition.booleanEquals('$.cursor.runbookDone', false),
+          sfn.Condition.numberGreaterThan('$.cursor.waitSeconds', 0),
+        ),
+        waitForStep,
+      )
       .when(sfn.Condition.booleanEquals('$.cursor.runbookDone', false), runStep)
       .otherwise(verify);
 
     const recovered = new sfn.Choice(this, 'Recovered', { stateName: 'Recovered' })
-      .when(sfn.Condition.stringEquals('$.verify.status', 'recovered'), release)
+      .when(sfn.Condition.stringEquals('$.verify.status', 'recovered'), resolve)
       .when(sfn.Condition.stringEquals('$.verify.status', 'pending'), waitToVerify)
       .otherwise(nextRunbook);
 
     const runbookLeft = new sfn.Choice(this, 'RunbookLeft', { stateName: 'RunbookLeft' })
-      .when(sfn.Condition.booleanEquals('$.cursor.exhausted', true), releaseForEscalation)
+      .when(sfn.Condition.booleanEquals('$.cursor.exhausted', true), runbooksExhausted)
       .otherwise(runStep);
 
     begin.next(acquire);
@@ -180,8 +230,8 @@ export class RecoveryWorkflow extends Construct {
     runStep.next(stepsLeft);
     verify.next(recovered);
     nextRunbook.next(runbookLeft);
-    release.next(resolve);
-    resolve.next(notify);
+    resolve.next(release);
+    release.next(notify);
     notify.next(new sfn.Succeed(this, 'Done', { stateName: 'Done' }));
 
     const logGroup = new logs.LogGroup(this, 'Logs', {

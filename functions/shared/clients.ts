@@ -20,7 +20,10 @@ export const stepFunctionsClient = (): SFNClient => {
   return sfn;
 };
 export const sqsClient = (): SQSClient => {
-  sqs ??= new SQSClient({});
+  // With an explicit endpoint (LocalStack, the local runtime) the queue URL's host is not an address to call.
+  sqs ??= new SQSClient({
+    useQueueUrlAsEndpoint: !(process.env.AWS_ENDPOINT_URL_SQS || process.env.AWS_ENDPOINT_URL),
+  });
   return sqs;
 };
 

@@ -15,6 +15,9 @@ const ROUND_DIGITS = 12;
 /**
  * Encodes a ballot as a string whose byte order is the ballot order, so DynamoDB can compare ballots in a
  * condition expression (`promised <= :b`).
+ *
+ * @example
+ * encodeBallot({ round: 3, proposerId: 'eu-west-1' }); // '000000000003#eu-west-1'
  */
 export function encodeBallot(ballot: Ballot): string {
   if (!Number.isInteger(ballot.round) || ballot.round < 0 || ballot.round >= 10 ** ROUND_DIGITS) {
@@ -95,7 +98,12 @@ function withDecided<T extends object>(reply: T, state: AcceptorState): T & { de
 /** A majority of `acceptors`. */
 export const majority = (acceptors: number): number => Math.floor(acceptors / 2) + 1;
 
-/** Phase 2a: the value accepted under the highest ballot among the promises, else the proposer's own value. */
+/**
+ * Phase 2a: the value accepted under the highest ballot among the promises, else the proposer's own value.
+ *
+ * @example
+ * chooseValue([{ kind: 'promise' }, { kind: 'promise', accepted: { ballot: b1, value: 'x' } }], 'mine'); // 'x'
+ */
 export function chooseValue(promises: readonly PrepareReply[], own: string): string {
   let best: { ballot: string; value: string } | undefined;
   for (const reply of promises) {

@@ -1,10 +1,22 @@
 import type { DrillResult, Scenario } from './scenario.js';
+import { concurrentScenario } from './scenarios/concurrent.js';
 import { crashScenario } from './scenarios/crash.js';
+import { duplicatesScenario } from './scenarios/duplicates.js';
+import { flappingScenario } from './scenarios/flapping.js';
+import { malformedScenario } from './scenarios/malformed.js';
+import { runbookFailsScenario } from './scenarios/runbook-fails.js';
 import { DrillWorld } from './world.js';
 
-export const scenarios: Record<string, Scenario> = {
-  [crashScenario.name]: crashScenario,
-};
+export const scenarios: Record<string, Scenario> = Object.fromEntries(
+  [
+    crashScenario,
+    duplicatesScenario,
+    flappingScenario,
+    malformedScenario,
+    runbookFailsScenario,
+    concurrentScenario,
+  ].map((s) => [s.name, s]),
+);
 
 export class UnknownScenarioError extends Error {
   override readonly name = 'UnknownScenarioError';

@@ -102,12 +102,17 @@ export function validityFrom(
 }
 
 /**
- * Milliseconds the holder may still act (≤ 0: stop). On the clock that measured the deadline this is exact; from
- * another process only wall clocks are comparable, so the declared skew is subtracted.
+ * Milliseconds the holder may still act (≤ 0: stop). In the process that measured the deadline, both of its clocks
+ * must agree: the monotonic one guards against wall-clock steps, and the wall one against a paused VM (a frozen
+ * Lambda's microVM may not advance its monotonic clock while paused; its wall clock is resynchronised on thaw).
+ * From another process only wall clocks are comparable, so the declared skew is subtracted.
  */
 export function remainingMs(validity: Validity, clock: Clock, maxClockSkewMs: number): number {
-  if (validity.clockId === clock.id) return validity.validUntilMonotonicMs - clock.monotonicMs();
-  return validity.validUntilWallMs - maxClockSkewMs - clock.wallMs();
+  const wallLeft = validity.validUntilWallMs - clock.wallMs();
+  if (validity.clockId === clock.id) {
+    return Math.min(validity.validUntilMonotonicMs - clock.monotonicMs(), wallLeft);
+  }
+  return wallLeft - maxClockSkewMs;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { UnknownRunbookError } from './errors.js';
 import type { Cursor, PlanResult } from './state.js';
 
 /** Where a round starts: the plan's chosen runbook, first step. */
@@ -51,15 +52,27 @@ export function nextRunbook(plan: PlanResult, cursor: Cursor, nowMs: number): Cu
   };
 }
 
-/** Which runbook a new round starts with, given the previous round and a person's decision, if any. */
+/**
+ * Which runbook a new round starts with, given the previous round and a person's decision, if any: the chosen
+ * runbook (`runbook`), the last runbook tried (`retry`), else the first. A chosen runbook that is not in the plan
+ * throws {@link UnknownRunbookError} rather than silently running another one (the workflow asks again).
+ *
+ * @example
+ * startRunbookFor(['a/x', 'a/y'], { decision: { decision: 'runbook', runbook: 'a/y' } }); // 1
+ */
 export function startRunbookFor(
   runbookIds: readonly string[],
   previous: { cursor?: Cursor; decision?: { decision: string; runbook?: string } },
 ): number {
   const decision = previous.decision;
-  if (decision?.decision === 'runbook' && decision.runbook) {
-    const index = runbookIds.indexOf(decision.runbook);
-    if (index >= 0) return index;
+  if (decision?.decision === 'runbook') {
+    const index = decision.runbook === undefined ? -1 : runbookIds.indexOf(decision.runbook);
+    if (index < 0) {
+      throw new UnknownRunbookError(
+        `Runbook ${JSON.stringify(decision.runbook ?? null)} is not in the plan: ${runbookIds.join(', ')}`,
+      );
+    }
+    return index;
   }
   if (decision?.decision === 'retry' && previous.cursor) {
     return Math.min(previous.cursor.runbookIndex, Math.max(0, runbookIds.length - 1));

@@ -17,3 +17,8 @@ export class NoRunbookError extends RecoveryError {
 export class InvalidWorkflowStateError extends RecoveryError {
   override name = 'InvalidWorkflowStateError';
 }
+
+/** A person chose a runbook (escalation decision `runbook`) that is not in the incident's plan. */
+export class UnknownRunbookError extends RecoveryError {
+  override name = 'UnknownRunbookError';
+}

@@ -61,6 +61,18 @@ const entry = (deps: RecoveryDeps, kind: string, detail?: Record<string, unknown
 export async function begin(state: RecoveryState, deps: RecoveryDeps): Promise<BeginResult> {
   const incident = await deps.incidents.get(state.incidentId);
   if (!incident) throw new InvalidWorkflowStateError(`Incident ${state.incidentId} does not exist`);
+  if (incident.status === 'RESOLVED') {
+    // A second execution for an incident another one already recovered: nothing to start; Acquire (under the
+    // lease) confirms it and the execution joins that outcome instead of acting again.
+    await deps.incidents.appendTimeline(
+      incident.incidentId,
+      entry(deps, 'recovery-start-skipped', { status: 'RESOLVED' }),
+    );
+    return {
+      suspects: ((incident.suspects ?? []) as StoredSuspect[]).slice(0, 5),
+      dryRun: deps.config.dryRun,
+    };
+  }
   if (incident.remediation !== 'auto') {
     throw new RemediationNotAllowedError(
       `Incident ${incident.incidentId} is not auto-remediated: ${incident.remediation}`,
@@ -97,8 +109,10 @@ export async function acquire(
   deps: RecoveryDeps,
 ): Promise<AcquireOutcome> {
   const previous = state.lease;
-  const attempts = (previous && previous.kind !== 'acquired' ? previous.attempts : 0) + 1;
+  const attempts = (previous && previous.kind === 'held' ? previous.attempts : 0) + 1;
   if (attempts > deps.config.maxLeaseWaits) {
+    // A resource lease kept while waiting for a blast-radius slot must not outlive the wait.
+    if (previous?.kind === 'held' && previous.lease) await deps.leases.release(previous.lease);
     return {
       kind: 'gaveUp',
       holder: previous && 'holder' in previous ? previous.holder : 'unknown',
@@ -112,8 +126,9 @@ export async function acquire(
   } else {
     const result = await deps.leases.acquire(state.resourceId, owner, deps.config.leaseMs, {
       ...(previous?.kind === 'held' && previous.observation ? { observation: previous.observation } : {}),
-      // A retried invocation of this same attempt recognises its own write.
-      nonce: `${owner}:${attempts}`,
+      // A retried invocation of this same attempt recognises its own write; the round keeps a new round's
+      // acquisition (after an escalation) distinct from the first round's.
+      nonce: `${owner}:${(state.plan?.round ?? 0) + 1}:${attempts}`,
     });
     if (result.kind === 'held') {
       return {
@@ -129,6 +144,17 @@ export async function acquire(
       state.incidentId,
       entry(deps, 'lease-acquired', { token: lease.token }),
     );
+    // Checked under the lease: whoever held it before us has finished. If that was a recovery of this same
+    // incident, acting again would apply the runbooks twice.
+    const incident = await deps.incidents.get(state.incidentId);
+    if (incident?.status === 'RESOLVED') {
+      await deps.leases.release(lease);
+      await deps.incidents.appendTimeline(
+        state.incidentId,
+        entry(deps, 'recovery-joined', { token: lease.token, status: incident.status }),
+      );
+      return { kind: 'settled', status: 'RESOLVED', token: lease.token, attempts, waitSeconds: 0 };
+    }
   }
   const slot = await deps.semaphore.acquire(
     deps.config.poolName,

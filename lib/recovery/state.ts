@@ -47,7 +47,18 @@ export type AcquireOutcome =
       readonly attempts: number;
       readonly waitSeconds: number;
     }
-  | { readonly kind: 'gaveUp'; readonly holder: string; readonly attempts: number; readonly waitSeconds: 0 };
+  | { readonly kind: 'gaveUp'; readonly holder: string; readonly attempts: number; readonly waitSeconds: 0 }
+  /**
+   * Under the lease, the incident turned out to be resolved already (another execution for the same resource
+   * recovered it while this one waited): this execution joins that outcome and acts no further. Nothing is held.
+   */
+  | {
+      readonly kind: 'settled';
+      readonly status: 'RESOLVED';
+      readonly token: number;
+      readonly attempts: number;
+      readonly waitSeconds: 0;
+    };
 
 export interface PlanResult {
   readonly runbooks: readonly PlannedRunbook[];

@@ -143,3 +143,40 @@ export function checkDecisions(
   }
   return { violations };
 }
+
+/**
+ * Semaphore safety: at no instant (true time) do more than `capacity` holders of one pool believe they hold a
+ * slot. Resources are named `<pool>/<slot>` in the history; spans run from acquisition to the last passing
+ * `assertValid`, as in `checkExclusion`.
+ */
+export function checkCapacity(events: readonly LeaseEvent[], capacity: number): CheckResult {
+  const spans = new Map<string, { pool: string; from: number; to: number }>();
+  for (const e of events) {
+    if (e.type !== 'acquired' && e.type !== 'valid') continue;
+    const id = `${e.resource}\u0000${e.token}`;
+    const pool = e.resource.slice(0, e.resource.lastIndexOf('/'));
+    const span = spans.get(id);
+    if (e.type === 'acquired') spans.set(id, { pool, from: e.at, to: e.at });
+    else if (span) span.to = Math.max(span.to, e.at);
+  }
+  const edges = new Map<string, { at: number; delta: number }[]>();
+  for (const s of spans.values()) {
+    const list = edges.get(s.pool) ?? [];
+    // An end sorts before a start at the same instant: touching spans do not overlap.
+    list.push({ at: s.from, delta: 1 }, { at: s.to, delta: -1 });
+    edges.set(s.pool, list);
+  }
+  const violations: string[] = [];
+  for (const [pool, list] of edges) {
+    list.sort((a, b) => a.at - b.at || a.delta - b.delta);
+    let holders = 0;
+    for (const edge of list) {
+      holders += edge.delta;
+      if (holders > capacity) {
+        violations.push(`${pool}: ${holders} holders at ${edge.at.toFixed(1)} > capacity ${capacity}`);
+        break;
+      }
+    }
+  }
+  return { violations };
+}

@@ -98,6 +98,19 @@ export class CloudWatchEmulator {
     }
   }
 
+  /**
+   * SetAlarmState: the alarm takes `state` now (simulated clock) until its next evaluation says otherwise, as in
+   * CloudWatch, and is reported like an evaluated change.
+   *
+   * @example
+   * emulator.setAlarmState('checkout-error-rate', 'ALARM', 'drill: flapping');
+   */
+  setAlarmState(alarmName: string, state: AlarmState, reason: string): void {
+    const alarm = this.alarms.get(alarmName);
+    if (!alarm) throw new CloudWatchApiError('ResourceNotFound', `Alarm ${alarmName} not found`);
+    this.transition(alarm, state, reason, this.options.now(), {});
+  }
+
   alarmState(alarmName: string): { state: AlarmState; updatedAtMs: number; reason: string } | undefined {
     const alarm = this.alarms.get(alarmName);
     return alarm && { state: alarm.state, updatedAtMs: alarm.updatedAtMs, reason: alarm.reason };
@@ -206,14 +219,13 @@ export class CloudWatchEmulator {
         );
         return { MetricAlarms: alarms.map(toApiAlarm), CompositeAlarms: [] };
       }
-      case 'SetAlarmState': {
-        const alarm = this.alarms.get(String(body.AlarmName));
-        if (!alarm)
-          throw new CloudWatchApiError('ResourceNotFound', `Alarm ${String(body.AlarmName)} not found`);
-        const now = this.options.now();
-        this.transition(alarm, body.StateValue as AlarmState, String(body.StateReason ?? ''), now, {});
+      case 'SetAlarmState':
+        this.setAlarmState(
+          String(body.AlarmName),
+          body.StateValue as AlarmState,
+          String(body.StateReason ?? ''),
+        );
         return {};
-      }
       case 'DeleteAlarms':
         for (const name of (body.AlarmNames as string[] | undefined) ?? []) this.alarms.delete(name);
         return {};

@@ -63,6 +63,7 @@ beforeAll(async () => {
     .filter(([key]) => /Dlq/i.test(key))
     .map(([, url]) => url)
     .sort();
+  expect(dlqs.length).toBeGreaterThanOrEqual(2);
   [dlqUrl = '', emptyDlqUrl = ''] = dlqs;
   const sqs = new SQSClient({ ...localAwsConfig(), endpoint: runtime.endpoints.sqs });
   await sqs.send(new SendMessageCommand({ QueueUrl: dlqUrl, MessageBody: '{"dropped":true}' }));

@@ -76,12 +76,18 @@ async function readersView(result: BallotWorkloadResult, acceptors: number): Pro
   const readers = ACCEPTOR_TABLES.slice(0, acceptors).map(
     (tableName, i) => new DynamoDbAcceptorStore({ id: `a${i}`, tableName, client: fixture().client }),
   );
-  for (const incidentId of result.proposals.keys()) {
-    const values = await Promise.all(readers.map((r) => r.readDecision(incidentId)));
-    values.forEach((value, i) => {
-      if (value !== undefined) records.push({ incidentId, reader: `acceptor-${i}`, value });
-    });
-  }
+  const ids = [...result.proposals.keys()];
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      for (let incidentId = ids.pop(); incidentId !== undefined; incidentId = ids.pop()) {
+        const id = incidentId;
+        const values = await Promise.all(readers.map((r) => r.readDecision(id)));
+        values.forEach((value, i) => {
+          if (value !== undefined) records.push({ incidentId: id, reader: `acceptor-${i}`, value });
+        });
+      }
+    }),
+  );
   return [...result.observations, ...records];
 }
 
@@ -98,7 +104,7 @@ describe('ballots under injected faults (seeded)', () => {
       );
     const result = await runBallotWorkload({
       seed: deriveSeed(SEED, 'register'),
-      incidents: incidents('register', 300),
+      incidents: incidents('register', 200),
       proposers: 3,
       concurrency: 16,
       jitterMs: 3,
@@ -142,7 +148,7 @@ describe('ballots under injected faults (seeded)', () => {
   it('agrees with 5 acceptors', async () => {
     const result = await runBallotWorkload({
       seed: deriveSeed(SEED, 'paxos5'),
-      incidents: incidents('paxos5', 100),
+      incidents: incidents('paxos5', 60),
       proposers: 3,
       concurrency: 8,
       jitterMs: 2,

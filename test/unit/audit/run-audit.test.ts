@@ -94,13 +94,17 @@ describe('runAudit', () => {
   });
 
   it('is deterministic: the same data and clock give the same report whatever order sources answer in', async () => {
-    const a = await runAudit(inputs(), { nowMs: NOW });
+    const other: LeaseItem = { ...staleLease, resource: 'i-0abd', owner: 'recovery-2' };
+    const a = await runAudit(inputs({ leases: { listLeaseItems: async () => [staleLease, other] } }), {
+      nowMs: NOW,
+    });
     const reversed = inputs({
-      leases: { listLeaseItems: async () => [staleLease] },
+      leases: { listLeaseItems: async () => [other, staleLease] },
       rings: { listRings: async () => [...rings].reverse() },
       dlqUrls: [DLQ, DLQ2, DLQ],
     });
     const b = await runAudit(reversed, { nowMs: NOW });
+    expect(a.findings.filter((f) => f.check === 'stale-lease')).toHaveLength(2);
     expect(JSON.stringify(b)).toBe(JSON.stringify(a));
   });
 

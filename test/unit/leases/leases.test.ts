@@ -141,6 +141,13 @@ describe('Leases', () => {
     );
   });
 
+  it('stops a holder whose monotonic clock stood still while its VM was paused', async () => {
+    const { a, clocks } = setup();
+    const lease = acquired(await a.acquire('r', 'alice', 1000));
+    clocks.a.setWall(clocks.a.wallMs() + 5_000); // thawed: wall clock resynchronised, monotonic clock unchanged
+    expect(() => a.assertValid(lease)).toThrow(LeaseLostError);
+  });
+
   it('ignores a late release from an old holder after a re-acquire (ABA)', async () => {
     const { a, b, clocks } = setup();
     const old = acquired(await a.acquire('r', 'worker', 1000));
