@@ -1,5 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
+// Node 20 is a supported runtime here; the SDK's notice about its future Node 22 minimum only clutters test output.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 export default defineConfig({
   test: {
     projects: [

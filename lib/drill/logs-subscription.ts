@@ -1,4 +1,4 @@
-import { gzipSync } from 'node:zlib';
+import { encodeSubscription } from '../localization/index.js';
 
 export interface LogLine {
   readonly timestamp: number;
@@ -6,8 +6,8 @@ export interface LogLine {
 }
 
 /**
- * Builds what a CloudWatch Logs subscription delivers to Lambda: `{ awslogs: { data } }` where data is base64 of
- * gzip of the JSON batch. Event ids are the 56-digit strings CloudWatch Logs uses (they exceed 2^53: strings).
+ * What a CloudWatch Logs subscription delivers to Lambda for these lines. Event ids are the 56-digit strings
+ * CloudWatch Logs uses (they exceed 2^53: strings), unique per log group and stable for the same lines.
  */
 export function subscriptionEvent(
   logGroup: string,
@@ -16,22 +16,23 @@ export function subscriptionEvent(
   options: { owner?: string; filterName?: string; idSeed?: number } = {},
 ): { awslogs: { data: string } } {
   const seed = BigInt(options.idSeed ?? 0);
-  const batch = {
+  return encodeSubscription({
     messageType: 'DATA_MESSAGE',
     owner: options.owner ?? '000000000000',
     logGroup,
     logStream,
     subscriptionFilters: [options.filterName ?? 'faultline-localize'],
     logEvents: lines.map((line, index) => ({
-      id: eventId(line.timestamp, seed + BigInt(index)),
+      id: eventId(line.timestamp, logStream, seed + BigInt(index)),
       timestamp: line.timestamp,
       message: line.message,
     })),
-  };
-  return { awslogs: { data: gzipSync(Buffer.from(JSON.stringify(batch))).toString('base64') } };
+  });
 }
 
-function eventId(timestamp: number, sequence: bigint): string {
-  const id = (BigInt(timestamp) << 96n) | (sequence & ((1n << 96n) - 1n));
+function eventId(timestamp: number, logStream: string, sequence: bigint): string {
+  let streamHash = 0n;
+  for (const c of logStream) streamHash = (streamHash * 131n + BigInt(c.charCodeAt(0))) & 0xffffffffn;
+  const id = (BigInt(timestamp) << 96n) | (streamHash << 32n) | (sequence & 0xffffffffn);
   return id.toString().padStart(56, '0').slice(-56);
 }

@@ -111,6 +111,8 @@ export class DrillWorld {
     this.runtime = await startLocalRuntime({
       waitMs: 0,
       retryMs: 5,
+      // The timeline says what happened; handler logs would only interleave with it.
+      logLevel: 'SILENT',
       now: this.clock.now,
       stack: {
         faultHandling: {

@@ -35,7 +35,7 @@ export interface LocalRuntimeOptions {
   readonly retryMs?: number;
   /** Stack settings, as `cdk deploy` would use them. */
   readonly stack?: FaultlineStackProps;
-  /** Powertools log level for the handlers. @default 'WARN' */
+  /** Powertools log level for the handlers. @default 'ERROR' */
   readonly logLevel?: string;
   /** Called for every state machine history event, synchronously, before the execution moves on. */
   readonly onEvent?: (execution: ExecutionRecord, event: HistoryEvent) => void;
@@ -324,7 +324,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       AWS_ENDPOINT_URL_SFN: sfnEndpoint,
       AWS_ENDPOINT_URL_CLOUDWATCH: cloudwatchEndpoint,
       AWS_ENDPOINT_URL_LAMBDA: lambdaEndpoint,
-      POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'WARN',
+      POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'ERROR',
       POWERTOOLS_METRICS_DISABLED: 'true',
       POWERTOOLS_TRACE_ENABLED: 'false',
       POWERTOOLS_DEV: 'false',

@@ -65,8 +65,11 @@ export async function localizeBatch(event: unknown, deps: LocalizeDeps): Promise
       .suspects({ limit: 5 })
       .map((s) => ({ id: s.source, score: s.score, evidence: s.evidence }));
     const resourceId = deps.resourceFor(payload.logGroup);
-    const at = deps.now().toISOString();
-    await deps.store.putSuspects(resourceId, suspects, at);
+    // Stamped with log time (the newest event), so rankings compare with the alarm's own timestamps.
+    const newest = Math.max(...payload.logEvents.map((e) => e.timestamp), 0);
+    const at = new Date(newest > 0 ? newest : deps.now().getTime()).toISOString();
+    // A quiet window (no suspect) keeps the last ranking: another stream's batch may still close that window.
+    if (suspects.length > 0) await deps.store.putSuspects(resourceId, suspects, at);
     const open = suspects.length > 0 ? await deps.incidents.findOpen(resourceId) : undefined;
     if (open) await deps.incidents.attachSuspects(open.incidentId, suspects, at);
     return {

@@ -72,7 +72,8 @@ export const concurrentScenario: Scenario = {
       // Which alarms the incident's timeline recorded going to ALARM, with CloudWatch's times.
       alarmsOnIncident: timeline
         .filter((e) => e.kind === 'alarm-alarm' || (e.kind === 'opened' && e.detail?.state === 'ALARM'))
-        .map((e) => ({ alarmName: e.detail?.alarmName, at: e.detail?.stateChangedAt })),
+        .map((e) => ({ alarmName: String(e.detail?.alarmName), at: String(e.detail?.stateChangedAt) }))
+        .sort((a, b) => a.at.localeCompare(b.at)),
       // Fencing tokens in timeline order: the lease acquisition and every runbook step it fenced.
       leaseTokens: timeline
         .filter((e) => e.kind === 'lease-acquired' || e.kind === 'runbook-step')

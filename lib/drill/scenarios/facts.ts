@@ -99,13 +99,20 @@ export async function incidentsInTable(world: DrillWorld): Promise<Incident[]> {
 export async function commonOutcome(
   world: DrillWorld,
   faultAt: number,
-): Promise<DrillOutcome & { incidentStatus: string | null; executionStatus: string | null }> {
+): Promise<
+  DrillOutcome & {
+    suspectAtEnd: string | null;
+    incidentStatus: string | null;
+    executionStatus: string | null;
+  }
+> {
   const first = (await incidentsInTable(world))[0];
   if (!first) {
     return {
       recovered: false,
       incidentId: null,
       suspect: null,
+      suspectAtEnd: null,
       mttdMs: null,
       mttrMs: null,
       steps: [],
@@ -115,11 +122,15 @@ export async function commonOutcome(
   }
   const facts = await incidentFacts(world, first.incidentId);
   const recoveredAt = recoveredAtOf(facts.timeline);
+  // The suspect the recovery acted on (recorded when it began); the incident's list is re-ranked afterwards as
+  // the localizer keeps attaching what the logs say, so its head can name a node that was never the fault.
+  const acted = facts.timeline.find((e) => e.kind === 'recovery-started')?.detail?.topSuspect;
   const executionStatus = facts.execution?.status ?? null;
   return {
     recovered: executionStatus === 'SUCCEEDED' && facts.incident.status === 'RESOLVED',
     incidentId: first.incidentId,
-    suspect: topSuspectOf(facts.incident),
+    suspect: typeof acted === 'string' ? acted : topSuspectOf(facts.incident),
+    suspectAtEnd: topSuspectOf(facts.incident),
     mttdMs: facts.incident.firstAlarmAt - faultAt,
     mttrMs: recoveredAt === null ? null : recoveredAt - faultAt,
     steps: facts.steps,

@@ -43,6 +43,8 @@ export const runbookFailsRules = {
   ],
 };
 
+const OUTCOME_KINDS = ['runbook-step', 'verification-failed', 'next-runbook', 'runbooks-exhausted'];
+
 interface EscalationMessage {
   readonly kind?: string;
   readonly taskToken?: string;
@@ -94,15 +96,18 @@ export const runbookFailsScenario: Scenario = {
       runbooksPlanned: Array.isArray(planned) ? planned : [],
       runbooksTried,
       fallbackRan: runbooksTried.length > 1,
+      // The incident's timeline: each step that ran, the verification that failed, the moves to the next runbook.
       stepOutcomes: timeline
-        .filter(
-          (e) => e.kind === 'runbook-step' || e.kind === 'verification-failed' || e.kind === 'next-runbook',
-        )
+        .filter((e) => OUTCOME_KINDS.includes(e.kind))
         .map((e) => ({
           kind: e.kind,
           runbook: e.detail?.runbook ?? null,
           outcome: e.detail?.outcome ?? null,
         })),
+      // Steps that failed outright, from the execution history (a failed step writes no runbook-step entry).
+      failedSteps: (execution?.history ?? [])
+        .filter((e) => e.type === 'TaskFailed' && e.stateName === 'RunStep')
+        .map((e) => ({ error: e.error ?? null, cause: String(e.cause ?? '').slice(0, 200) })),
       escalated: waitingAtEscalate && escalation !== undefined,
       escalationMessage: escalation
         ? {

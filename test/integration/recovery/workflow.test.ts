@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ExecutionRecord } from '../../../lib/local/stepfunctions-emulator.js';
 import { currentLease, type RecoveryState } from '../../../lib/recovery/index.js';
 import { FALLBACK_RUNBOOK, FIRST_RUNBOOK, statesEntered, WorkflowHarness } from './harness.js';
 
@@ -230,21 +231,28 @@ describe('recovery workflow', () => {
 
   it('lets one of two executions for the same resource act; the other waits, then joins', async () => {
     const alarm = 'wf-concurrent';
-    let first: ReturnType<typeof h.executionsFor>[number] | undefined;
+    let first: ExecutionRecord | undefined;
+    let second: ExecutionRecord | undefined;
     let secondAcquires = 0;
+    // Deterministic interleaving: the second execution tries the lease while the first holds it, and again
+    // right after the first released it; the first waits there until the second has looked. An execution that
+    // released before recording the resolution would let the second act a second time.
     h.taskHooks.set(alarm, async (stateName, execution) => {
-      if (!first || execution === first || stateName !== 'Acquire') return;
-      secondAcquires += 1;
-      if (secondAcquires === 1) {
-        // First try: only once the first execution holds the lease (it is deciding its plan).
-        while (!statesEntered(first).includes('DecidePlan')) await new Promise((r) => setTimeout(r, 5));
-      } else {
-        await first.done;
+      if (!execution.name.endsWith('-again')) {
+        await until(() => second !== undefined);
+        const other = second as ExecutionRecord;
+        if (exited(execution, 'Release')) await until(() => countExited(other, 'Acquire') >= 2);
+        return;
       }
+      if (stateName !== 'Acquire') return;
+      secondAcquires += 1;
+      const holder = first as ExecutionRecord;
+      if (secondAcquires === 1) await until(() => statesEntered(holder).includes('DecidePlan'));
+      else await until(() => exited(holder, 'Release'));
     });
     const { execution, incidentId, ringId } = await h.raise(alarm);
     first = execution;
-    const second = h.runtime.stepFunctions.startExecution(`${execution.name}-again`, execution.input);
+    second = h.runtime.stepFunctions.startExecution(`${execution.name}-again`, execution.input);
     expect(await h.settled(execution)).toBe('finished');
     expect(await h.settled(second)).toBe('finished');
 
@@ -263,3 +271,15 @@ describe('recovery workflow', () => {
     expect(await h.timelineKinds(incidentId)).toContain('recovery-joined');
   });
 });
+
+const exited = (execution: ExecutionRecord, state: string) => countExited(execution, state) > 0;
+const countExited = (execution: ExecutionRecord, state: string) =>
+  execution.history.filter((e) => e.type === 'TaskStateExited' && e.stateName === state).length;
+
+async function until(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('Timed out waiting for the other execution');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
