@@ -1,10 +1,17 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import middy from '@middy/core';
+import { CloudWatchAlarmTags } from '../lib/adapters/cloudwatch-alarm-tags.js';
 import { DynamoDbIncidentStore } from '../lib/adapters/dynamodb-incident-store.js';
 import { SfnExecutionStarter } from '../lib/adapters/sfn-execution-starter.js';
-import { MalformedAlarmEventError, parseAlarmDelivery } from '../lib/alarms/index.js';
+import {
+  carriesWatchTag,
+  MalformedAlarmEventError,
+  parseAlarmDelivery,
+  parseWatchTag,
+} from '../lib/alarms/index.js';
 import {
   AlarmIntake,
   type IntakeAction,
@@ -30,6 +37,16 @@ const METRIC: Record<IntakeAction, string> = {
   resolved: 'IncidentsResolvedByAlarm',
   ignored: 'AlarmStatesIgnored',
 };
+
+let alarmTags: CloudWatchAlarmTags | undefined;
+
+/** Alarms without the configured watch tag (if one is configured) are not Faultline's to handle. */
+async function watched(alarmArn: string): Promise<boolean> {
+  const watch = parseWatchTag(process.env.WATCH_ALARM_TAG);
+  if (!watch) return true;
+  alarmTags ??= new CloudWatchAlarmTags(new CloudWatchClient({}));
+  return carriesWatchTag(await alarmTags.tagsOf(alarmArn), watch);
+}
 
 let defaultIntake: AlarmIntake | undefined;
 let intakeClient: unknown;
@@ -80,6 +97,17 @@ export async function detect(event: unknown, intake: AlarmIntake = intakeFromEnv
   let failure: unknown;
   for (const change of changes) {
     try {
+      if (!(await watched(change.alarmArn))) {
+        results.push({
+          incidentId: null,
+          resourceId: change.resourceId,
+          alarmName: change.alarmName,
+          state: change.state,
+          action: 'ignored',
+        });
+        metrics.addMetric('AlarmsNotWatched', MetricUnit.Count, 1);
+        continue;
+      }
       const result = await intake.process(change);
       results.push(result);
       metrics.addMetric(METRIC[result.action], MetricUnit.Count, 1);

@@ -16,9 +16,21 @@ export async function record(event: unknown) {
   switch (action) {
     case 'begin':
       return begin(state, deps);
-    case 'resolve':
+    case 'resolve': {
+      const resolved = await resolve(state, deps);
       metrics.addMetric('IncidentsResolved', MetricUnit.Count, 1);
-      return resolve(state, deps);
+      const incident = await deps.incidents.get(state.incidentId);
+      const okAt = state.verify?.alarmOkAt;
+      // Alarm time to alarm time: from the ALARM that opened the incident to the OK that verified the fix.
+      if (incident && typeof okAt === 'number') {
+        metrics.addMetric(
+          'TimeToRecover',
+          MetricUnit.Milliseconds,
+          Math.max(0, okAt - incident.firstAlarmAt),
+        );
+      }
+      return resolved;
+    }
     case 'markEscalated':
       metrics.addMetric('IncidentsEscalated', MetricUnit.Count, 1);
       return markEscalated(state, deps);

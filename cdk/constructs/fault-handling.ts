@@ -31,6 +31,11 @@ export interface FaultHandlingProps {
   readonly alarmNames?: readonly string[];
   /** @default - no prefix filter */
   readonly alarmNamePrefixes?: readonly string[];
+  /**
+   * React only to alarms carrying this tag (and value, when given), checked with ListTagsForResource since alarm
+   * events do not carry tags. Combines with the name filters. @default - no tag filter
+   */
+  readonly alarmTag?: { readonly key: string; readonly value?: string };
   /** Log groups whose events feed localization (a subscription filter each). @default - none */
   readonly logGroupNames?: readonly string[];
   /**
@@ -69,6 +74,8 @@ export interface FaultHandlingProps {
   readonly verifyIntervalSeconds?: number;
   /** Checks before a runbook counts as failed. @default 10 */
   readonly verifyMaxChecks?: number;
+  /** How long a person has to answer an escalation before the incident is closed as ESCALATED. @default 24 hours */
+  readonly escalationTimeout?: Duration;
 }
 
 /**
@@ -135,10 +142,12 @@ export class FaultHandling extends Construct {
     this.tables.incidents.grantReadWriteData(record);
     this.tables.incidents.grantReadWriteData(coordinate);
     this.tables.coordination.grantReadWriteData(coordinate);
+    // Every step renews the lease (coordination writes) and appends to the incident timeline.
     this.tables.incidents.grantReadWriteData(runbook);
-    this.tables.coordination.grantReadData(runbook);
+    this.tables.coordination.grantReadWriteData(runbook);
     this.tables.ring.grantReadWriteData(runbook);
-    this.tables.incidents.grantReadData(verify);
+    this.tables.incidents.grantReadWriteData(verify);
+    this.tables.coordination.grantReadWriteData(verify);
     // Exactly the actions the configured runbooks declare, on the resources they name.
     const arnEnv = { partition: Aws.PARTITION, region: Aws.REGION, account: Aws.ACCOUNT_ID };
     const rules = parseRunbookRules(props.runbookRules ?? defaultRunbookRules);
@@ -152,11 +161,23 @@ export class FaultHandling extends Construct {
       verifyFunction: verify,
       notificationsQueue: this.notificationsQueue,
       escalationsQueue: this.escalationsQueue,
+      escalationTimeout: props.escalationTimeout,
     });
 
     const detectDlq = new DeadLetterQueue(this, 'DetectDlq');
     const detect = fn('detect', 'Faultline detection: alarm state changes → incidents', detectDlq);
     detect.addEnvironment('RECOVERY_STATE_MACHINE_ARN', this.recovery.stateMachine.stateMachineArn);
+    if (props.alarmTag) {
+      detect.addEnvironment('WATCH_ALARM_TAG', JSON.stringify(props.alarmTag));
+      grant(detect, [
+        {
+          actions: ['cloudwatch:ListTagsForResource'],
+          resources: [`arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:*`],
+          reason:
+            'Which alarms carry the watch tag is only known by reading their tags; alarm names are open-ended.',
+        },
+      ]);
+    }
     this.tables.incidents.grantReadWriteData(detect);
     this.recovery.stateMachine.grantStartExecution(detect);
     this.detectFunction = detect;

@@ -5,3 +5,4 @@ export { regionCodeFromDisplayName } from './regions.js';
 export { type AlarmMetricRef, resourceIdFor, summarizeMetrics } from './resource-id.js';
 export * from './schemas.js';
 export { parseAlarmTimestamp } from './timestamps.js';
+export { carriesWatchTag, parseWatchTag, type WatchTag, WatchTagConfigError } from './watch-tag.js';

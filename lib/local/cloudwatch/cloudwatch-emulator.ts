@@ -37,6 +37,7 @@ export interface CloudWatchEmulatorOptions {
 export class CloudWatchEmulator {
   private readonly alarms = new Map<string, AlarmRecord>();
   private readonly data = new Map<string, Array<{ t: number; v: number }>>();
+  private readonly tags = new Map<string, Record<string, string>>();
   private server: Server | undefined;
   endpoint = '';
 
@@ -195,9 +196,25 @@ export class CloudWatchEmulator {
 
   private dispatch(operation: string, body: Record<string, unknown>): unknown {
     switch (operation) {
-      case 'PutMetricAlarm':
-        this.putMetricAlarm(fromApiAlarm(body));
+      case 'PutMetricAlarm': {
+        const definition = fromApiAlarm(body);
+        this.putMetricAlarm(definition);
+        const arn = this.alarms.get(definition.alarmName)?.arn ?? '';
+        this.tags.set(arn, { ...this.tags.get(arn), ...tagMap(body.Tags) });
         return {};
+      }
+      case 'TagResource': {
+        const arn = String(body.ResourceARN);
+        this.tags.set(arn, { ...this.tags.get(arn), ...tagMap(body.Tags) });
+        return {};
+      }
+      case 'ListTagsForResource': {
+        const arn = String(body.ResourceARN);
+        if (![...this.alarms.values()].some((a) => a.arn === arn)) {
+          throw new CloudWatchApiError('ResourceNotFoundException', `No alarm ${arn}`);
+        }
+        return { Tags: Object.entries(this.tags.get(arn) ?? {}).map(([Key, Value]) => ({ Key, Value })) };
+      }
       case 'PutMetricData': {
         for (const datum of (body.MetricData as ApiDatum[] | undefined) ?? []) {
           const t = datum.Timestamp === undefined ? undefined : Number(datum.Timestamp) * 1000;
@@ -303,6 +320,11 @@ interface ApiQuery {
     Stat: string;
   };
 }
+
+const tagMap = (list: unknown): Record<string, string> =>
+  Object.fromEntries(
+    ((list as Array<{ Key: string; Value: string }> | undefined) ?? []).map((t) => [t.Key, t.Value]),
+  );
 
 const dims = (list: ApiDimension[] | undefined): Record<string, string> =>
   Object.fromEntries((list ?? []).map((d) => [d.Name, d.Value]));

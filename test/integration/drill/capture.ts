@@ -67,7 +67,10 @@ async function capture(world: DrillWorld): Promise<Captured> {
   try {
     const scan = async (tableName: string) => {
       const items: Item[] = [];
-      for await (const page of paginateScan({ client: ddb }, { TableName: tableName, ConsistentRead: true })) {
+      for await (const page of paginateScan(
+        { client: ddb },
+        { TableName: tableName, ConsistentRead: true },
+      )) {
         for (const item of page.Items ?? []) items.push(unmarshall(item) as Item);
       }
       return items.sort((a, b) => `${a.pk}|${a.sk}`.localeCompare(`${b.pk}|${b.sk}`));

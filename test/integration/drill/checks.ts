@@ -34,11 +34,7 @@ export function mismatches(result: DrillResult, captured: Captured, faultAt = FA
     return out;
   }
   expect('steps', result.steps, execution.states);
-  expect(
-    'recovered',
-    result.recovered,
-    incident.status === 'RESOLVED' && execution.status === 'SUCCEEDED',
-  );
+  expect('recovered', result.recovered, incident.status === 'RESOLVED' && execution.status === 'SUCCEEDED');
   expect('mttdMs', result.mttdMs, Number(incident.firstAlarmAt) - faultAt);
   const resolved = timelineItems(captured, String(incident.incidentId)).find(
     (e) => e.kind === 'resolved' && typeof (e.detail as { alarmOkAt?: unknown })?.alarmOkAt === 'number',

@@ -39,12 +39,16 @@ describe('drill: crash (the walking skeleton, issue 2)', () => {
     expect(steps.length).toBeGreaterThan(0);
     const acquired = timeline.filter((e) => e.kind === 'lease-acquired');
     expect(acquired).toHaveLength(1);
-    const token = (acquired[0]?.detail as { token?: number }).token;
+    const token = (acquired[0]?.detail as { token?: number } | undefined)?.token;
     for (const step of steps) expect((step.detail as { token?: number }).token).toBe(token);
-    const lease = captured.coordinationTable.find((i) => i.pk === 'lease#RingId=checkout' && i.sk === 'lease');
+    const lease = captured.coordinationTable.find(
+      (i) => i.pk === 'lease#RingId=checkout' && i.sk === 'lease',
+    );
     expect(lease).toMatchObject({ token, released: true });
     const notifications = captured.queueMessages.NOTIFICATIONS_QUEUE_URL ?? [];
-    expect(notifications).toEqual([expect.objectContaining({ kind: 'resolved', incidentId: result.incidentId })]);
+    expect(notifications).toEqual([
+      expect.objectContaining({ kind: 'resolved', incidentId: result.incidentId }),
+    ]);
   });
 
   it('the checker catches a result that disagrees with the emulators', () => {

@@ -16,7 +16,9 @@ describe('drill: runbook-fails (the fallback runs, fails too, and the workflow e
     const timeline = timelineItems(captured, String(result.incidentId));
     const tried = [
       ...new Set(
-        timeline.filter((e) => e.kind === 'runbook-step').map((e) => (e.detail as { runbook: string }).runbook),
+        timeline
+          .filter((e) => e.kind === 'runbook-step')
+          .map((e) => (e.detail as { runbook: string }).runbook),
       ),
     ];
     expect(tried).toEqual(['checkout-node/flush-cache', 'checkout-node/drain-restart']);
