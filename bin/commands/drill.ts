@@ -12,14 +12,23 @@ export function drillCommand(): Command {
     )
     .option('--seed <n>', 'seed for the simulated traffic', (v) => Number.parseInt(v, 10), 7)
     .option('--json', 'end with one JSON line of results (the timeline goes to stderr)')
-    .action(async (options: { scenario: string; seed: number; json?: boolean }) => {
+    .option(
+      '--endpoint <url>',
+      'use DynamoDB and SQS at this endpoint (LocalStack) instead of the embedded ones',
+    )
+    .action(async (options: { scenario: string; seed: number; json?: boolean; endpoint?: string }) => {
       const print = options.json
         ? (line: string) => console.error(line)
         : (line: string) => console.log(line);
       print(
         `Faultline drill: scenario '${options.scenario}' — ${scenarios[options.scenario]?.description ?? ''}`,
       );
-      const result = await runDrill({ scenario: options.scenario, seed: options.seed, onLine: print });
+      const result = await runDrill({
+        scenario: options.scenario,
+        seed: options.seed,
+        onLine: print,
+        endpoint: options.endpoint,
+      });
       if (options.json) {
         console.log(JSON.stringify(result));
       } else {

@@ -1,3 +1,4 @@
+import type { ExternalEndpoints } from '../local/backends.js';
 import type { DrillResult, Scenario } from './scenario.js';
 import { concurrentScenario } from './scenarios/concurrent.js';
 import { crashScenario } from './scenarios/crash.js';
@@ -27,6 +28,8 @@ export interface DrillOptions {
   readonly seed?: number;
   /** Each timeline line as it happens. */
   readonly onLine?: (line: string) => void;
+  /** DynamoDB and SQS at this endpoint (LocalStack) instead of the embedded emulators. */
+  readonly endpoint?: ExternalEndpoints;
 }
 
 /**
@@ -44,7 +47,12 @@ export async function runDrill(options: DrillOptions = {}): Promise<DrillResult>
     throw new UnknownScenarioError(`Unknown scenario '${name}'. Known: ${Object.keys(scenarios).join(', ')}`);
   }
   const started = performance.now();
-  const world = await DrillWorld.start({ ...scenario.world, seed: options.seed, onLine: options.onLine });
+  const world = await DrillWorld.start({
+    ...scenario.world,
+    seed: options.seed,
+    onLine: options.onLine,
+    endpoint: options.endpoint,
+  });
   try {
     const outcome = await scenario.run(world);
     return {

@@ -1,6 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDbIncidentStore } from '../adapters/dynamodb-incident-store.js';
 import { DynamoDbRingStore } from '../adapters/dynamodb-ring-store.js';
+import type { ExternalEndpoints } from '../local/backends.js';
 import type { MetricAlarmDefinition } from '../local/cloudwatch/alarm-evaluator.js';
 import type { AlarmStateChange } from '../local/cloudwatch/alarm-events.js';
 import { type DeliveryOutcome, type LocalRuntime, startLocalRuntime } from '../local/runtime.js';
@@ -27,6 +28,8 @@ export interface DrillWorldOptions {
   /** Fails the fleet agent's restart of these nodes (for scenarios where a runbook must fail). */
   readonly unrestartable?: readonly string[];
   readonly onLine?: (line: string) => void;
+  /** Run DynamoDB and SQS at this endpoint (LocalStack) instead of the embedded emulators. */
+  readonly endpoint?: ExternalEndpoints;
 }
 
 export const FLEET = 'checkout';
@@ -109,6 +112,7 @@ export class DrillWorld {
 
   private async boot(): Promise<void> {
     this.runtime = await startLocalRuntime({
+      endpoint: this.options.endpoint,
       waitMs: 0,
       retryMs: 5,
       // The timeline says what happened; handler logs would only interleave with it.

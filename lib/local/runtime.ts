@@ -3,12 +3,17 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
-import { startFauxqs } from 'fauxqs';
 import type { FaultlineStackProps } from '../../cdk/faultline-stack.js';
 import { createTables, localTableNames, type TableNames, tableSchemas } from '../tables/index.js';
+import {
+  type CreatedQueue,
+  type ExternalEndpoints,
+  embeddedBackends,
+  endpointBackends,
+  type ServiceBackends,
+} from './backends.js';
 import type { AlarmStateChange } from './cloudwatch/alarm-events.js';
 import { CloudWatchEmulator } from './cloudwatch/cloudwatch-emulator.js';
-import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
 import { matchesPattern } from './event-pattern.js';
 import { resolveIntrinsics } from './intrinsics.js';
 import { lambdaContext } from './lambda-context.js';
@@ -29,6 +34,11 @@ type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 export interface LocalRuntimeOptions {
   /** Keep DynamoDB data in this folder between runs. @default in memory */
   readonly dataDir?: string;
+  /**
+   * Use DynamoDB and SQS at this endpoint (LocalStack) instead of starting DynamoDB Local and fauxqs. Tables and
+   * queues get a per-run prefix there. @default start them here
+   */
+  readonly endpoint?: ExternalEndpoints;
   /** Real milliseconds each Wait state sleeps; 0 makes simulated time the only time. @default the state's own */
   readonly waitMs?: number;
   /** Real milliseconds between Retry attempts. @default the definition's own */
@@ -69,7 +79,7 @@ export interface LocalRuntime {
   readonly stateMachineArn: string;
   readonly stepFunctions: StepFunctionsEmulator;
   readonly template: CfnTemplate;
-  readonly dynamodb: DynamoDbLocal;
+  readonly dynamodb: ServiceBackends['dynamodb'];
   /** The environment handlers run with (also applied to process.env while the runtime is up). */
   readonly environment: Record<string, string>;
   readonly cloudwatch: CloudWatchEmulator;
@@ -103,16 +113,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const started: Array<() => Promise<void>> = [];
   const savedEnv = { ...process.env };
   try {
-    const dynamodb = await startDynamoDbLocal({ dataDir: options.dataDir });
-    started.push(() => dynamodb.stop());
-    const tables = localTableNames();
+    const backends = options.endpoint
+      ? await endpointBackends(options.endpoint)
+      : await embeddedBackends({ dataDir: options.dataDir });
+    started.push(() => backends.stop());
+    const { dynamodb, sqsEndpoint } = backends;
+    // On a shared endpoint each run gets its own tables and queues, so runs never see each other's data.
+    const prefix = options.endpoint ? `faultline-${Date.now().toString(36)}` : 'faultline';
+    const tables = options.endpoint ? prefixedTableNames(prefix) : localTableNames();
     const setupClient = dynamodb.client();
     await createTables(setupClient, tables);
     setupClient.destroy();
-
-    const sqsServer = await startFauxqs({ port: 0, logger: false, host: '127.0.0.1' });
-    started.push(() => sqsServer.stop());
-    const sqsEndpoint = `http://127.0.0.1:${sqsServer.port}`;
 
     const template = synthesizeTemplate(options.stack);
     const resources = template.Resources;
@@ -121,10 +132,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     const stateMachineArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${stateMachineId}`;
 
     const tableIds = tableLogicalIds(template);
-    const queueUrls = new Map<string, { url: string; arn: string; name: string }>();
+    const queueUrls = new Map<string, CreatedQueue>();
     for (const id of logicalIdsOf(template, 'AWS::SQS::Queue')) {
-      const created = sqsServer.createQueue(`faultline-${id}`.slice(0, 80));
-      queueUrls.set(id, { url: created.queueUrl, arn: created.queueArn, name: created.queueName });
+      queueUrls.set(id, await backends.createQueue(`${prefix}-${id}`.slice(0, 80)));
     }
     const functionIds = new Map<string, string>();
     for (const id of logicalIdsOf(template, 'AWS::Lambda::Function')) {
@@ -349,18 +359,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       invokeAsync,
       putEvent,
       async peekQueue(queueUrl: string) {
-        const name =
-          [...queueUrls.values()].find((q) => q.url === queueUrl)?.name ?? queueUrl.split('/').pop() ?? '';
-        const inspected = sqsServer.inspectQueue(name);
-        if (!inspected) return [];
-        const all = [
-          ...inspected.messages.ready,
-          ...inspected.messages.delayed,
-          ...inspected.messages.inflight,
-        ];
-        return all.map((m) => {
-          const message = ('message' in m ? m.message : m) as { body?: string; Body?: string };
-          const body = message.body ?? message.Body ?? '';
+        const queue = [...queueUrls.values()].find((q) => q.url === queueUrl);
+        if (!queue) return [];
+        return (await backends.peekQueue(queue)).map((body) => {
           try {
             return JSON.parse(body) as unknown;
           } catch {
@@ -392,6 +393,10 @@ async function sendMessage(sqs: SQSClient, input: Json): Promise<Json> {
 /** The executor has one placeholder token per run; give each waiting task its own. */
 function replaceTaskToken(input: Json, token: string): Json {
   return JSON.parse(JSON.stringify(input).replaceAll('"TASK_TOKEN"', JSON.stringify(token))) as Json;
+}
+
+function prefixedTableNames(prefix: string): TableNames {
+  return { Coordination: `${prefix}-coordination`, Ring: `${prefix}-ring`, Incidents: `${prefix}-incidents` };
 }
 
 function restoreEnv(saved: NodeJS.ProcessEnv): void {

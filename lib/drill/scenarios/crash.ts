@@ -1,6 +1,6 @@
-import { incidentFacts, recoveredAtOf, topSuspectOf } from '../report.js';
 import type { Scenario } from '../scenario.js';
 import { DRILL_START_MS, type DrillWorld, MINUTE_MS } from '../world.js';
+import { commonOutcome } from './facts.js';
 
 export const FAULTY_NODE = 'node-4';
 
@@ -24,24 +24,7 @@ export const crashScenario: Scenario = {
   name: 'crash',
   description: 'one node of a six-node fleet crashes; Faultline drains it from the ring and restarts it',
   async run(world: DrillWorld) {
-    const { faultAt, executions } = await crashAndRecover(world);
-    const execution = executions[0];
-    if (!execution) {
-      return { recovered: false, incidentId: null, suspect: null, mttdMs: null, mttrMs: null, steps: [] };
-    }
-    const incidentId = (JSON.parse(execution.input) as { incidentId: string }).incidentId;
-    const facts = await incidentFacts(world, incidentId);
-    const recoveredAt = recoveredAtOf(facts.timeline);
-    return {
-      recovered: execution.status === 'SUCCEEDED' && facts.incident.status === 'RESOLVED',
-      incidentId,
-      suspect: topSuspectOf(facts.incident),
-      mttdMs: facts.incident.firstAlarmAt - faultAt,
-      mttrMs: recoveredAt === null ? null : recoveredAt - faultAt,
-      steps: facts.steps,
-      incidentStatus: facts.incident.status,
-      executionStatus: execution.status,
-      faultyNode: FAULTY_NODE,
-    };
+    const { faultAt } = await crashAndRecover(world);
+    return { ...(await commonOutcome(world, faultAt)), faultyNode: FAULTY_NODE };
   },
 };

@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { DynamoDbLeaseStore } from '../../../lib/adapters/dynamodb-lease-store.js';
 import { DynamoDbRingStore } from '../../../lib/adapters/dynamodb-ring-store.js';
+import { runDrill } from '../../../lib/drill/drill.js';
 import { Leases } from '../../../lib/leases/index.js';
 import { createRing, drain, getRing, member } from '../../../lib/ring/index.js';
 import { createTables } from '../../../lib/tables/index.js';
@@ -63,5 +64,10 @@ describe.runIf(reachable)('on LocalStack', () => {
     const ring = await getRing(store, 'checkout', { maxAgeMs: 0 });
     expect(ring.lookup('any-key')).not.toBe('node-2');
     await leases.release(first.lease);
+  });
+
+  it('runs the crash drill with DynamoDB and SQS on LocalStack', async () => {
+    const result = await runDrill({ scenario: 'crash', endpoint });
+    expect(result).toMatchObject({ recovered: true, suspect: 'node-4' });
   });
 });
