@@ -10,6 +10,7 @@
  */
 import { createRequire } from 'node:module';
 import { HashRing, member } from '../lib/ring/index.js';
+import { seededRandom } from '../lib/testing/rng.js';
 
 interface KetamaRing {
   get(key: string): string;
@@ -26,17 +27,7 @@ const say = (line: string): void => {
   if (!jsonOnly) console.log(line);
 };
 
-/** mulberry32: small, seeded, good enough to spread keys; the same keys every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = seededRandom;
 
 function makeKeys(count: number, seed: number): string[] {
   const random = prng(seed);

@@ -1,5 +1,6 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { lambdaContext } from './lambda-context.js';
+import { LoopbackServer, readBody } from './loopback-server.js';
 
 export type LocalFunction = (event: unknown, context: unknown) => Promise<unknown> | unknown;
 
@@ -10,29 +11,26 @@ export type LocalFunction = (event: unknown, context: unknown) => Promise<unknow
  */
 export class LambdaEmulator {
   private readonly functions = new Map<string, LocalFunction>();
-  private server: Server | undefined;
-  endpoint = '';
+  private readonly http = new LoopbackServer((req, res) => this.serve(req, res));
 
   register(name: string, fn: LocalFunction): void {
     this.functions.set(name, fn);
   }
 
-  async listen(): Promise<string> {
-    this.server = createServer((req, res) => void this.serve(req, res));
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    const address = this.server.address();
-    this.endpoint = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    return this.endpoint;
+  get endpoint(): string {
+    return this.http.endpoint;
+  }
+
+  listen(port = 0): Promise<string> {
+    return this.http.listen(port);
   }
 
   async close(): Promise<void> {
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-    this.server?.closeAllConnections();
+    await this.http.close();
   }
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = await readBody(req);
     const match = /^\/2015-03-31\/functions\/([^/]+)\/invocations/.exec(req.url ?? '');
     const name =
       decodeURIComponent(match?.[1] ?? '')
@@ -47,7 +45,6 @@ export class LambdaEmulator {
       res.end(JSON.stringify({ Type: 'User', message: `Function not found: ${name}` }));
       return;
     }
-    const raw = Buffer.concat(chunks).toString();
     const asyncInvoke = req.headers['x-amz-invocation-type'] === 'Event';
     try {
       const output = await fn(raw ? JSON.parse(raw) : {}, lambdaContext(name));

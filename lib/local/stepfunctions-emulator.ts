@@ -1,7 +1,8 @@
 import './polyfills.js';
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import { LoopbackServer, readBody } from './loopback-server.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export interface TaskInvocation {
@@ -77,8 +78,7 @@ export class StepFunctionsEmulator {
   private readonly machine: StateMachine;
   private readonly stateTypes: Map<string, string>;
   private readonly waitStates: Map<string, { Seconds?: number; SecondsPath?: string }>;
-  private server: Server | undefined;
-  endpoint = '';
+  private readonly http = new LoopbackServer((req, res) => this.serve(req, res));
 
   constructor(private readonly options: StepFunctionsEmulatorOptions) {
     this.machine = new StateMachine(options.definition, { validationOptions: { checkArn: false } });
@@ -90,19 +90,18 @@ export class StepFunctionsEmulator {
     );
   }
 
-  async listen(port = 0): Promise<string> {
-    this.server = createServer((req, res) => void this.serve(req, res));
-    await new Promise<void>((resolve) => this.server?.listen(port, '127.0.0.1', resolve));
-    const address = this.server.address();
-    this.endpoint = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : port}`;
-    return this.endpoint;
+  get endpoint(): string {
+    return this.http.endpoint;
+  }
+
+  listen(port = 0): Promise<string> {
+    return this.http.listen(port);
   }
 
   async close(): Promise<void> {
     for (const pending of this.pendingTokens.values()) pending.reject(new Error('Emulator stopped'));
     this.pendingTokens.clear();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-    this.server?.closeAllConnections();
+    await this.http.close();
   }
 
   /** Registers a task token and returns a promise settled by SendTaskSuccess/Failure. */
@@ -236,12 +235,11 @@ export class StepFunctionsEmulator {
   }
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = await readBody(req);
     const target = String(req.headers['x-amz-target'] ?? '').replace('AWSStepFunctions.', '');
     let body: Record<string, unknown>;
     try {
-      body = JSON.parse(Buffer.concat(chunks).toString() || '{}') as Record<string, unknown>;
+      body = JSON.parse(raw || '{}') as Record<string, unknown>;
       const result = this.dispatch(target, body);
       res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
       res.end(JSON.stringify(result));

@@ -29,9 +29,45 @@ const eventId = (change: AlarmStateChange, kind: string) => {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 };
 
+/** The alarm part both the EventBridge event (`detail`) and the alarm action payload (`alarmData`) carry. */
+function alarmData(change: AlarmStateChange): Record<string, unknown> {
+  const { alarm } = change;
+  return {
+    alarmName: alarm.alarmName,
+    state: {
+      value: change.state,
+      reason: change.reason,
+      reasonData: JSON.stringify(change.reasonData),
+      timestamp: cloudWatchTimestamp(change.timestampMs),
+    },
+    previousState: {
+      value: change.previousState,
+      reason: 'Previous state',
+      timestamp: cloudWatchTimestamp(change.previousTimestampMs),
+    },
+    configuration: {
+      description: alarm.alarmDescription ?? '',
+      metrics: [
+        {
+          id: 'm1',
+          metricStat: {
+            metric: {
+              namespace: alarm.namespace,
+              name: alarm.metricName,
+              dimensions: { ...alarm.dimensions },
+            },
+            period: alarm.periodSeconds,
+            stat: alarm.statistic,
+          },
+          returnData: true,
+        },
+      ],
+    },
+  };
+}
+
 /** The EventBridge `CloudWatch Alarm State Change` event (metric alarm). */
 export function eventBridgeAlarmEvent(change: AlarmStateChange): Record<string, unknown> {
-  const { alarm } = change;
   return {
     version: '0',
     id: eventId(change, 'eventbridge'),
@@ -41,38 +77,7 @@ export function eventBridgeAlarmEvent(change: AlarmStateChange): Record<string, 
     time: new Date(change.timestampMs).toISOString().replace(/\.\d{3}Z$/, 'Z'),
     region: change.region,
     resources: [change.alarmArn],
-    detail: {
-      alarmName: alarm.alarmName,
-      state: {
-        value: change.state,
-        reason: change.reason,
-        reasonData: JSON.stringify(change.reasonData),
-        timestamp: cloudWatchTimestamp(change.timestampMs),
-      },
-      previousState: {
-        value: change.previousState,
-        reason: 'Previous state',
-        timestamp: cloudWatchTimestamp(change.previousTimestampMs),
-      },
-      configuration: {
-        description: alarm.alarmDescription ?? '',
-        metrics: [
-          {
-            id: 'm1',
-            metricStat: {
-              metric: {
-                namespace: alarm.namespace,
-                name: alarm.metricName,
-                dimensions: { ...alarm.dimensions },
-              },
-              period: alarm.periodSeconds,
-              stat: alarm.statistic,
-            },
-            returnData: true,
-          },
-        ],
-      },
-    },
+    detail: alarmData(change),
   };
 }
 
@@ -145,44 +150,12 @@ export function snsAlarmEvent(change: AlarmStateChange): Record<string, unknown>
 
 /** The payload CloudWatch sends when an alarm's action is a Lambda function. */
 export function lambdaActionAlarmEvent(change: AlarmStateChange): Record<string, unknown> {
-  const { alarm } = change;
   return {
     source: 'aws.cloudwatch',
     alarmArn: change.alarmArn,
     accountId: change.account,
     time: new Date(change.timestampMs).toISOString().replace(/Z$/, '+0000'),
     region: change.region,
-    alarmData: {
-      alarmName: alarm.alarmName,
-      state: {
-        value: change.state,
-        reason: change.reason,
-        reasonData: JSON.stringify(change.reasonData),
-        timestamp: cloudWatchTimestamp(change.timestampMs),
-      },
-      previousState: {
-        value: change.previousState,
-        reason: 'Previous state',
-        timestamp: cloudWatchTimestamp(change.previousTimestampMs),
-      },
-      configuration: {
-        description: alarm.alarmDescription ?? '',
-        metrics: [
-          {
-            id: 'm1',
-            metricStat: {
-              metric: {
-                namespace: alarm.namespace,
-                name: alarm.metricName,
-                dimensions: { ...alarm.dimensions },
-              },
-              period: alarm.periodSeconds,
-              stat: alarm.statistic,
-            },
-            returnData: true,
-          },
-        ],
-      },
-    },
+    alarmData: alarmData(change),
   };
 }

@@ -1,5 +1,6 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from '../local-aws-config.js';
+import { LoopbackServer, readBody } from '../loopback-server.js';
 import {
   type AlarmState,
   aggregate,
@@ -38,22 +39,20 @@ export class CloudWatchEmulator {
   private readonly alarms = new Map<string, AlarmRecord>();
   private readonly data = new Map<string, Array<{ t: number; v: number }>>();
   private readonly tags = new Map<string, Record<string, string>>();
-  private server: Server | undefined;
-  endpoint = '';
+  private readonly http = new LoopbackServer((req, res) => this.serve(req, res));
 
   constructor(private readonly options: CloudWatchEmulatorOptions) {}
 
-  async listen(): Promise<string> {
-    this.server = createServer((req, res) => void this.serve(req, res));
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    const address = this.server.address();
-    this.endpoint = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    return this.endpoint;
+  get endpoint(): string {
+    return this.http.endpoint;
+  }
+
+  listen(port = 0): Promise<string> {
+    return this.http.listen(port);
   }
 
   async close(): Promise<void> {
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-    this.server?.closeAllConnections();
+    await this.http.close();
   }
 
   putMetricAlarm(definition: MetricAlarmDefinition): void {
@@ -171,14 +170,13 @@ export class CloudWatchEmulator {
   }
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = await readBody(req);
     const target =
       String(req.headers['x-amz-target'] ?? '')
         .split('.')
         .pop() ?? '';
     try {
-      const body = JSON.parse(Buffer.concat(chunks).toString() || '{}') as Record<string, unknown>;
+      const body = JSON.parse(raw || '{}') as Record<string, unknown>;
       const result = this.dispatch(target, body);
       res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
       res.end(JSON.stringify(result));

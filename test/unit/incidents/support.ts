@@ -5,6 +5,7 @@ import {
   type RecoveryInput,
   type StartExecutionResult,
 } from '../../../lib/incidents/index.js';
+import { seededRandom } from '../../../lib/testing/rng.js';
 
 /** One alarm state change as a test describes it (encoded to a real AWS shape by `encodeDelivery`). */
 export interface ChangeSpec {
@@ -157,14 +158,5 @@ export class RecordingStarter implements ExecutionStarter {
   }
 }
 
-/** Small seeded PRNG (mulberry32): shuffles and failure injection replay from the fast-check seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Re-exported: the project's one seeded PRNG (mulberry32). */
+export const prng = seededRandom;

@@ -7,21 +7,12 @@ import {
   type ScorerOptions,
 } from '../../../lib/localization/index.js';
 import { TemplateMiner } from '../../../lib/templates/index.js';
+import { seededRandom } from '../../../lib/testing/rng.js';
 
 const WINDOW = 60_000;
 const T0 = 1_700_000_000_000;
 
-/** Deterministic PRNG (mulberry32) so a fleet is a pure function of its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+const prng = seededRandom;
 
 const NORMAL = [
   (r: () => number) => `GET /api/items/${Math.floor(r() * 1e6)} 200 in ${Math.floor(r() * 90)} ms`,
