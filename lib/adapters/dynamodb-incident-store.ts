@@ -295,6 +295,22 @@ export class DynamoDbIncidentStore implements IncidentStore {
     } catch (error) {
       if (!isConditionFailure(error)) throw storeError('recordAlarm', error);
     }
+    // Likewise monotonic: an earlier ALARM of the same episode arriving late moves the fault's start back.
+    if (observation.state === 'ALARM') {
+      try {
+        await this.doc.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: incidentKey(incidentId),
+            UpdateExpression: 'SET firstAlarmAt = :t ADD version :one',
+            ConditionExpression: 'attribute_exists(pk) AND firstAlarmAt > :t',
+            ExpressionAttributeValues: { ':t': observation.stateChangedAt, ':one': 1 },
+          }),
+        );
+      } catch (error) {
+        if (!isConditionFailure(error)) throw storeError('recordAlarm', error);
+      }
+    }
     return 'recorded';
   }
 

@@ -172,14 +172,15 @@ export class InMemoryIncidentStore implements IncidentStore {
         version: state.version + 1,
       });
     }
-    if (observation.stateChangedAt > incident.alarmStateAt) {
-      this.incidents.set(incidentId, {
-        ...incident,
-        alarmState: observation.state,
-        alarmStateAt: observation.stateChangedAt,
-        version: incident.version + 1,
-      });
+    let updated = incident;
+    if (observation.stateChangedAt > updated.alarmStateAt) {
+      updated = { ...updated, alarmState: observation.state, alarmStateAt: observation.stateChangedAt };
     }
+    // An earlier ALARM of the same episode that arrives late moves the fault's start back (MTTD is from it).
+    if (observation.state === 'ALARM' && observation.stateChangedAt < updated.firstAlarmAt) {
+      updated = { ...updated, firstAlarmAt: observation.stateChangedAt };
+    }
+    if (updated !== incident) this.incidents.set(incidentId, { ...updated, version: incident.version + 1 });
     this.put(incidentId, options.entry);
     return 'recorded';
   }

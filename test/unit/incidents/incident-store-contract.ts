@@ -269,6 +269,32 @@ export function incidentStoreContract(store: () => IncidentStore): void {
     ]);
   });
 
+  it('moves the fault start back when an earlier ALARM of the episode arrives late, and never forward', async () => {
+    const incident = sampleIncident();
+    await store().createIncident(incident, opened(incident));
+    const t = incident.firstAlarmAt;
+    const common = { resourceId: incident.resourceId, expectedVersion: 1 };
+    const entry = (at: number) => ({ at: new Date(at).toISOString(), kind: 'alarm-alarm' });
+    await store().recordAlarm(
+      incident.incidentId,
+      { state: 'ALARM', stateChangedAt: t + 5_000 },
+      { ...common, entry: entry(t + 5_000) },
+    );
+    expect((await store().get(incident.incidentId))?.firstAlarmAt).toBe(t);
+    await store().recordAlarm(
+      incident.incidentId,
+      { state: 'OK', stateChangedAt: t - 9_000 },
+      { ...common, entry: entry(t - 9_000) },
+    );
+    expect((await store().get(incident.incidentId))?.firstAlarmAt).toBe(t);
+    await store().recordAlarm(
+      incident.incidentId,
+      { state: 'ALARM', stateChangedAt: t - 1_000 },
+      { ...common, entry: entry(t - 1_000) },
+    );
+    expect((await store().get(incident.incidentId))?.firstAlarmAt).toBe(t - 1_000);
+  });
+
   it('marks the execution started once', async () => {
     const incident = sampleIncident();
     await store().createIncident(incident, opened(incident));
