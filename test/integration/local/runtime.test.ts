@@ -5,7 +5,7 @@ import {
   PutMetricAlarmCommand,
   PutMetricDataCommand,
 } from '@aws-sdk/client-cloudwatch';
-import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { ListTablesCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -120,6 +120,18 @@ describe('the embedded local runtime', () => {
     });
     const dlq = outcome.deadLetterQueueUrl ?? '';
     expect(await runtime.peekQueue(dlq)).toContainEqual({ not: 'an alarm' });
+  });
+
+  it('rejects a malformed log delivery with a typed error and writes nothing', async () => {
+    await expect(runtime.invoke('localize', { awslogs: { data: 'bm90IGd6aXA=' } })).rejects.toMatchObject({
+      name: 'MalformedLogsPayloadError',
+    });
+    const client = runtime.dynamodb.client();
+    const { Items = [] } = await client.send(
+      new ScanCommand({ TableName: runtime.tables.Incidents, ConsistentRead: true }),
+    );
+    client.destroy();
+    expect(Items.filter((i) => /^(LOCALIZER|SUSPECTS)#/.test(String(i.pk?.S)))).toEqual([]);
   });
 
   it('stops DynamoDB Local when stopped', async () => {

@@ -1,6 +1,7 @@
 import { CloudWatchClient, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
+import type { Duration } from 'aws-cdk-lib';
 import { DynamoDbIncidentStore } from '../../../lib/adapters/dynamodb-incident-store.js';
 import { DynamoDbLeaseStore } from '../../../lib/adapters/dynamodb-lease-store.js';
 import { DynamoDbRingStore } from '../../../lib/adapters/dynamodb-ring-store.js';
@@ -84,7 +85,7 @@ export class WorkflowHarness {
   private client!: DynamoDBClient;
   private cloudwatch!: CloudWatchClient;
 
-  async start(options: { dryRun?: boolean } = {}): Promise<void> {
+  async start(options: { dryRun?: boolean; escalationTimeout?: Duration } = {}): Promise<void> {
     this.runtime = await startLocalRuntime({
       waitMs: 0,
       retryMs: 5,
@@ -94,6 +95,7 @@ export class WorkflowHarness {
           runbookRules: testRunbookRules,
           blastRadiusLimit: 1,
           ...(options.dryRun ? { dryRun: true } : {}),
+          ...(options.escalationTimeout ? { escalationTimeout: options.escalationTimeout } : {}),
         },
       },
       onAlarmStateChange: (change) => this.changes.push(change),
