@@ -41,9 +41,25 @@ export function drillCommand(): Command {
         console.log(`  wall time  ${result.wallMs} ms`);
         console.log(`  DynamoDB   ${result.ddbRequests} requests`);
         console.log(`  steps      ${result.steps.join(' → ')}`);
+        for (const [key, value] of Object.entries(result)) {
+          if (COMMON_FIELDS.has(key)) continue;
+          console.log(`  ${key}: ${JSON.stringify(value).slice(0, 200)}`);
+        }
       }
       if (!result.recovered && options.scenario === 'crash') process.exitCode = 1;
     });
 }
+
+const COMMON_FIELDS = new Set([
+  'scenario',
+  'recovered',
+  'incidentId',
+  'suspect',
+  'mttdMs',
+  'mttrMs',
+  'wallMs',
+  'ddbRequests',
+  'steps',
+]);
 
 const seconds = (ms: number | null) => (ms === null ? '-' : `${(ms / 1000).toFixed(0)} s`);

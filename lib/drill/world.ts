@@ -11,6 +11,7 @@ import { seededRandom } from '../testing/rng.js';
 import { SimulatedFleet } from './fleet.js';
 import { linesFor } from './log-lines.js';
 import { subscriptionEvent } from './logs-subscription.js';
+import { narrateTask } from './narrate.js';
 import { SimClock } from './sim-clock.js';
 
 export const DRILL_START_MS = Date.UTC(2026, 0, 1, 0, 0, 0);
@@ -264,6 +265,10 @@ export class DrillWorld {
     if (event.type.endsWith('StateEntered') && event.type !== 'TaskStateEntered') {
       const wait = event.waitSeconds === undefined ? '' : ` (${event.waitSeconds} s)`;
       this.note(`workflow ${shortName(execution.name)}  ${event.stateName}${wait}`);
+    }
+    if (event.type === 'TaskStateExited' && event.stateName) {
+      const line = narrateTask(event.stateName, event.output);
+      if (line) this.note(`workflow ${shortName(execution.name)}    ↳ ${line}`);
     }
     if (event.type === 'TaskFailed' || event.type === 'ExecutionFailed') {
       this.note(
