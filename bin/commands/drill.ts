@@ -39,7 +39,9 @@ export function drillCommand(): Command {
         console.log(`  MTTD       ${seconds(result.mttdMs)} (simulated)`);
         console.log(`  MTTR       ${seconds(result.mttrMs)} (simulated)`);
         console.log(`  wall time  ${result.wallMs} ms`);
-        console.log(`  DynamoDB   ${result.ddbRequests} requests`);
+        console.log(
+          `  DynamoDB   ${result.ddbRequests} requests ${JSON.stringify(result.ddbRequestsByFunction)}`,
+        );
         console.log(`  steps      ${result.steps.join(' → ')}`);
         for (const [key, value] of Object.entries(result)) {
           if (COMMON_FIELDS.has(key)) continue;
@@ -59,6 +61,7 @@ const COMMON_FIELDS = new Set([
   'mttrMs',
   'wallMs',
   'ddbRequests',
+  'ddbRequestsByFunction',
   'steps',
 ]);
 

@@ -60,6 +60,7 @@ export async function runDrill(options: DrillOptions = {}): Promise<DrillResult>
       ...outcome,
       wallMs: Math.round(performance.now() - started),
       ddbRequests: world.ddbRequests,
+      ddbRequestsByFunction: world.ddbRequestsByFunction,
     };
   } finally {
     await world.stop();

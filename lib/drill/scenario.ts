@@ -19,6 +19,8 @@ export interface DrillResult extends DrillOutcome {
   readonly wallMs: number;
   /** DynamoDB requests the handlers made from the first alarm delivery to the end of the recovery. */
   readonly ddbRequests: number;
+  /** The same, by function (detect, localize, recovery-*). */
+  readonly ddbRequestsByFunction: Readonly<Record<string, number>>;
 }
 
 export interface Scenario {

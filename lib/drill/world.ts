@@ -4,7 +4,12 @@ import { DynamoDbRingStore } from '../adapters/dynamodb-ring-store.js';
 import type { ExternalEndpoints } from '../local/backends.js';
 import type { MetricAlarmDefinition } from '../local/cloudwatch/alarm-evaluator.js';
 import type { AlarmStateChange } from '../local/cloudwatch/alarm-events.js';
-import { type DeliveryOutcome, type LocalRuntime, startLocalRuntime } from '../local/runtime.js';
+import {
+  currentFunction,
+  type DeliveryOutcome,
+  type LocalRuntime,
+  startLocalRuntime,
+} from '../local/runtime.js';
 import type { ExecutionRecord, HistoryEvent } from '../local/stepfunctions-emulator.js';
 import { createRing, getRing, member } from '../ring/index.js';
 import { seededRandom } from '../testing/rng.js';
@@ -91,6 +96,8 @@ export class DrillWorld {
   readonly deliveries: DeliveryOutcome[] = [];
   readonly lines: string[] = [];
   ddbRequests = 0;
+  /** The same requests by the function that made them. */
+  readonly ddbRequestsByFunction: Record<string, number> = {};
   countRequests = false;
   private pendingMs = 0;
   private worldLock: Promise<void> = Promise.resolve();
@@ -141,7 +148,11 @@ export class DrillWorld {
     const { dynamoDbClient } = await import('../../functions/shared/clients.js');
     dynamoDbClient().middlewareStack.add(
       (next) => async (args) => {
-        if (this.countRequests) this.ddbRequests += 1;
+        if (this.countRequests) {
+          this.ddbRequests += 1;
+          const fn = currentFunction.getStore() ?? 'other';
+          this.ddbRequestsByFunction[fn] = (this.ddbRequestsByFunction[fn] ?? 0) + 1;
+        }
         return next(args);
       },
       { step: 'initialize', name: 'drillRequestCounter' },
@@ -236,7 +247,8 @@ export class DrillWorld {
       this.note(
         `alarm ${change.alarm.alarmName}: ${change.previousState} → ${change.state} (${change.reason})`,
       );
-      this.countRequests = true;
+      // The incident's requests: from the first ALARM delivery on.
+      if (change.state === 'ALARM') this.countRequests = true;
       if (this.options.deliver) await this.options.deliver(this, change);
       else await this.deliverThroughEventBridge(change);
     }

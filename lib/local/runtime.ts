@@ -1,4 +1,5 @@
 import './polyfills.js';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -26,6 +27,12 @@ import {
   type TaskRoute,
 } from './stepfunctions-emulator.js';
 import { type CfnTemplate, synthesizeTemplate } from './synthesize.js';
+
+/**
+ * The function whose invocation the current async context belongs to, so instrumentation (the drill's request
+ * counter) can attribute work to a handler even when invocations interleave.
+ */
+export const currentFunction = new AsyncLocalStorage<string>();
 
 const functionsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../functions');
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -193,8 +200,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       }
       return handler;
     };
-    const invoke = async (handlerName: string, event: unknown) =>
-      (await loadHandler(handlerName))(event, lambdaContext(`faultline-${handlerName}`));
+    const invoke = async (handlerName: string, event: unknown) => {
+      const handler = await loadHandler(handlerName);
+      return currentFunction.run(handlerName, () =>
+        handler(event, lambdaContext(`faultline-${handlerName}`)),
+      );
+    };
 
     const sqs = new SQSClient({ ...localAwsConfig(), endpoint: sqsEndpoint });
     started.push(async () => sqs.destroy());

@@ -48,6 +48,9 @@ export interface RecoveryDeps {
   readonly now: () => Date;
 }
 
+/** How long before the alarm a published suspect ranking still counts as evidence for this fault. */
+export const SUSPECTS_MAX_AGE_MS = 15 * 60_000;
+
 const entry = (deps: RecoveryDeps, kind: string, detail?: Record<string, unknown>): TimelineEntry => ({
   at: deps.now().toISOString(),
   kind,
@@ -80,8 +83,11 @@ export async function begin(state: RecoveryState, deps: RecoveryDeps): Promise<B
   }
   let suspects = (incident.suspects ?? []) as StoredSuspect[];
   const latest = await deps.suspects.getSuspects(state.resourceId);
+  // A ranking published long before this fault began speaks of an earlier one.
+  const fresh = latest !== undefined && Date.parse(latest.at) >= incident.firstAlarmAt - SUSPECTS_MAX_AGE_MS;
   if (
     latest &&
+    fresh &&
     latest.suspects.length > 0 &&
     (!incident.suspectsAttachedAt || latest.at > incident.suspectsAttachedAt)
   ) {

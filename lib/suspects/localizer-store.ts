@@ -7,6 +7,8 @@ export interface LocalizerState {
   readonly scorer: ScorerState;
   /** Keys of the batches already counted (most recent last), so a redelivered batch is not counted twice. */
   readonly recentBatches: readonly string[];
+  /** The top suspect last published for this log group, to publish only when it changes. */
+  readonly publishedRanking?: string;
 }
 
 /** A ranked suspect as stored: `id` is the source (log stream, node) the scorer ranked. */

@@ -55,23 +55,34 @@ export async function localizeBatch(event: unknown, deps: LocalizeDeps): Promise
     const miner = state ? TemplateMiner.fromState(state.miner) : new TemplateMiner();
     const scorer = state ? AnomalyScorer.fromState(state.scorer) : new AnomalyScorer();
     const ingested = ingestSubscription(event, miner, scorer);
+    const suspects: StoredSuspect[] = scorer
+      .suspects({ limit: 5 })
+      .map((s) => ({ id: s.source, score: s.score, evidence: s.evidence }));
+    // Publishing costs three to four requests, so it happens when the top suspect changes: the order below it
+    // shifts with every window's noise, and what the recovery acts on is the top one.
+    const ranking = suspects[0]?.id ?? '';
+    const publish = suspects.length > 0 && ranking !== state?.publishedRanking;
     const next: LocalizerState = {
       miner: miner.toState(),
       scorer: scorer.toState(),
       recentBatches: [...(state?.recentBatches ?? []), batch].slice(-REMEMBERED_BATCHES),
+      ...(publish || state?.publishedRanking
+        ? { publishedRanking: publish ? ranking : state?.publishedRanking }
+        : {}),
     };
-    if ((await deps.store.save(payload.logGroup, next, version)) === 'conflict') continue;
-    const suspects: StoredSuspect[] = scorer
-      .suspects({ limit: 5 })
-      .map((s) => ({ id: s.source, score: s.score, evidence: s.evidence }));
     const resourceId = deps.resourceFor(payload.logGroup);
     // Stamped with log time (the newest event), so rankings compare with the alarm's own timestamps.
     const newest = Math.max(...payload.logEvents.map((e) => e.timestamp), 0);
     const at = new Date(newest > 0 ? newest : deps.now().getTime()).toISOString();
-    // A quiet window (no suspect) keeps the last ranking: another stream's batch may still close that window.
-    if (suspects.length > 0) await deps.store.putSuspects(resourceId, suspects, at);
-    const open = suspects.length > 0 ? await deps.incidents.findOpen(resourceId) : undefined;
-    if (open) await deps.incidents.attachSuspects(open.incidentId, suspects, at);
+    // Publish before saving: a crash in between republishes on redelivery (the writes are idempotent), whereas
+    // the other order could record a ranking as published that never was.
+    let open: { incidentId: string } | undefined;
+    if (publish) {
+      await deps.store.putSuspects(resourceId, suspects, at);
+      open = await deps.incidents.findOpen(resourceId);
+      if (open) await deps.incidents.attachSuspects(open.incidentId, suspects, at);
+    }
+    if ((await deps.store.save(payload.logGroup, next, version)) === 'conflict') continue;
     return {
       kind: 'ranked',
       batch,

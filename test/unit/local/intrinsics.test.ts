@@ -20,6 +20,7 @@ describe('resolveIntrinsics', () => {
   });
 
   it('resolves Fn::Sub with variables, attributes and pseudo parameters', () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not a JS template.
     const value = { 'Fn::Sub': ['${AWS::Region}/${Table}/${Fn.Arn}/${X}', { X: { Ref: 'Y' } }] };
     expect(resolveIntrinsics(value, ctx)).toBe('us-east-1/ref(Table)/att(Fn.Arn)/ref(Y)');
   });
