@@ -74,6 +74,8 @@ export interface FaultHandlingProps {
   readonly verifyIntervalSeconds?: number;
   /** Checks before a runbook counts as failed. @default 10 */
   readonly verifyMaxChecks?: number;
+  /** Consecutive checks that must find the alarm OK before a recovery counts (one OK can be a flap). @default 2 */
+  readonly verifyOkChecks?: number;
   /** How long a person has to answer an escalation before the incident is closed as ESCALATED. @default 24 hours */
   readonly escalationTimeout?: Duration;
 }
@@ -122,6 +124,7 @@ export class FaultHandling extends Construct {
       FAULTLINE_MAINTENANCE_WINDOWS: JSON.stringify(props.maintenanceWindows ?? []),
       VERIFY_INTERVAL_SECONDS: String(props.verifyIntervalSeconds ?? 60),
       VERIFY_MAX_CHECKS: String(props.verifyMaxChecks ?? 10),
+      VERIFY_OK_CHECKS: String(props.verifyOkChecks ?? 2),
       LEASE_MS: String((props.leaseDuration ?? Duration.minutes(2)).toMilliseconds()),
       DRY_RUN: String(props.dryRun ?? false),
       LOG_GROUP_RESOURCES: JSON.stringify(props.logGroupResources ?? {}),

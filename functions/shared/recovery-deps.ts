@@ -64,6 +64,7 @@ export function recoveryDeps(): RecoveryDeps {
       verify: {
         intervalSeconds: number('VERIFY_INTERVAL_SECONDS', 60),
         maxChecks: number('VERIFY_MAX_CHECKS', 10),
+        okChecks: number('VERIFY_OK_CHECKS', 2),
       },
     },
     now: () => new Date(),

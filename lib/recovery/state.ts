@@ -102,6 +102,8 @@ export interface VerifyResult {
   readonly alarmState: string;
   /** CloudWatch's timestamp of the OK state, epoch ms (when recovered). */
   readonly alarmOkAt?: number;
+  /** Consecutive checks so far that found the alarm OK. */
+  readonly okStreak?: number;
   readonly lease?: Lease;
 }
 

@@ -5,6 +5,11 @@ export interface VerifyPolicy {
   readonly intervalSeconds: number;
   /** Checks before the runbook counts as failed. */
   readonly maxChecks: number;
+  /**
+   * Consecutive checks that must find the alarm OK before the recovery counts: one OK can be a flap.
+   * @default 1
+   */
+  readonly okChecks?: number;
 }
 
 /**
@@ -22,13 +27,15 @@ export function judgeVerification(
   const checks = (sameRun ? previous.checks : 0) + 1;
   const base = { round: cursor.round, runbookIndex: cursor.runbookIndex, checks, alarmState: alarm.state };
   if (alarm.state === 'OK') {
-    return {
-      ...base,
-      status: 'recovered',
-      waitSeconds: 0,
-      ...(alarm.stateUpdatedAtMs === undefined ? {} : { alarmOkAt: alarm.stateUpdatedAtMs }),
-    };
+    const streak = (sameRun ? (previous.okStreak ?? 0) : 0) + 1;
+    // The streak's first OK is when the fix took: an alarm that stayed OK keeps that timestamp anyway.
+    const okAt =
+      (sameRun && (previous.okStreak ?? 0) > 0 ? previous.alarmOkAt : undefined) ?? alarm.stateUpdatedAtMs;
+    const okFields = { okStreak: streak, ...(okAt === undefined ? {} : { alarmOkAt: okAt }) };
+    if (streak >= (policy.okChecks ?? 1))
+      return { ...base, ...okFields, status: 'recovered', waitSeconds: 0 };
+    return { ...base, ...okFields, status: 'pending', waitSeconds: policy.intervalSeconds };
   }
-  if (checks >= policy.maxChecks) return { ...base, status: 'failed', waitSeconds: 0 };
-  return { ...base, status: 'pending', waitSeconds: policy.intervalSeconds };
+  if (checks >= policy.maxChecks) return { ...base, okStreak: 0, status: 'failed', waitSeconds: 0 };
+  return { ...base, okStreak: 0, status: 'pending', waitSeconds: policy.intervalSeconds };
 }

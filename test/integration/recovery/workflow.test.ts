@@ -32,6 +32,10 @@ describe('recovery workflow', () => {
       'StepsLeft',
       'RunStep',
       'StepsLeft',
+      // The alarm must be found OK on two consecutive checks (the stack's default), one OK can be a flap.
+      'Verify',
+      'Recovered',
+      'WaitToVerify',
       'Verify',
       'Recovered',
       'Resolve',

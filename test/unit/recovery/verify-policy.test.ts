@@ -36,7 +36,26 @@ describe('judgeVerification', () => {
       alarmState: 'OK',
       waitSeconds: 0,
       alarmOkAt: 42,
+      okStreak: 1,
     });
+  });
+
+  it('with okChecks, needs the alarm OK on consecutive checks and keeps the first OK time', () => {
+    const strict = { ...policy, maxChecks: 5, okChecks: 2 };
+    let previous: VerifyResult | undefined;
+    const seen: string[] = [];
+    for (const [state, at] of [
+      ['OK', 10],
+      ['ALARM', 20],
+      ['OK', 30],
+      ['OK', 40],
+    ] as const) {
+      const judged = judgeVerification(strict, cursor(), previous, { state, stateUpdatedAtMs: at });
+      seen.push(judged.status);
+      previous = judged as VerifyResult;
+    }
+    expect(seen).toEqual(['pending', 'pending', 'pending', 'recovered']);
+    expect(previous?.alarmOkAt).toBe(30);
   });
 
   it('waits the interval while the alarm is not OK, and fails after maxChecks checks', () => {
