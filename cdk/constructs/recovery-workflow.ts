@@ -26,7 +26,7 @@ export interface RecoveryWorkflowProps {
 /** Error names thrown by lib/ that are worth retrying in place (the rest go to escalation). */
 export const TRANSIENT_ERRORS = ['ThrottledError', 'TransientRunbookError', 'LeaseUnknownError'];
 /** Error names that mean this execution no longer owns the resource. */
-export const FENCING_ERRORS = ['LeaseLostError', 'StaleFencingTokenError'];
+export const FENCING_ERRORS = ['LeaseLostError', 'StaleFencingTokenError', 'RunbookFenceLostError'];
 /**
  * Error names of a runbook step that failed for good: the runbook did not work, so the plan's next runbook runs
  * (each name is listed, since Catch matches names exactly, not subclasses). Anything else escalates.
@@ -171,6 +171,8 @@ export class RecoveryWorkflow extends Construct {
       resultPath: '$.notifyError',
     });
 
+    // Losing the lease is never a reason to try the next runbook: someone else owns the resource now.
+    runStep.addCatch(releaseForEscalation, { errors: FENCING_ERRORS, resultPath: '$.error' });
     runStep.addCatch(nextRunbook, { errors: RUNBOOK_FAILED_ERRORS, resultPath: '$.error' });
     for (const task of [acquire, decidePlan, runStep, verify, nextRunbook, resolve]) {
       task.addCatch(releaseForEscalation, { errors: ['States.ALL'], resultPath: '$.error' });
