@@ -1,6 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import middy from '@middy/core';
 import { z } from 'zod';
@@ -23,7 +24,7 @@ import {
 } from '../lib/audit/index.js';
 import { dynamoDbClient, sqsClient } from './shared/clients.js';
 import { readEnv } from './shared/env.js';
-import { logger, metrics } from './shared/powertools.js';
+import { logger, metrics, tracer } from './shared/powertools.js';
 
 /** Built once per container, next to the shared clients (clients.ts has no CloudWatch client). */
 const cloudwatch = new CloudWatchClient({});
@@ -130,5 +131,6 @@ export async function audit(event: unknown, deps: AuditDeps = depsFromEnv()): Pr
 }
 
 export const handler = middy((event: unknown) => audit(event))
+  .use(captureLambdaHandler(tracer))
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics));

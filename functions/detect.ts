@@ -1,6 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import middy from '@middy/core';
 import { CloudWatchAlarmTags } from '../lib/adapters/cloudwatch-alarm-tags.js';
@@ -20,7 +21,7 @@ import {
 } from '../lib/incidents/index.js';
 import { dynamoDbClient, stepFunctionsClient } from './shared/clients.js';
 import { readEnv } from './shared/env.js';
-import { logger, metrics } from './shared/powertools.js';
+import { logger, metrics, tracer } from './shared/powertools.js';
 
 export interface DetectSummary {
   readonly results: IntakeResult[];
@@ -127,5 +128,6 @@ export async function detect(event: unknown, intake: AlarmIntake = intakeFromEnv
 }
 
 export const handler = middy((event: unknown) => detect(event))
+  .use(captureLambdaHandler(tracer))
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics));

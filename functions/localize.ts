@@ -1,13 +1,14 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { DynamoDbIncidentStore } from '../lib/adapters/dynamodb-incident-store.js';
 import { DynamoDbLocalizerStore } from '../lib/adapters/dynamodb-localizer-store.js';
 import { type LocalizeOutcome, localizeBatch, resourceMapping } from '../lib/suspects/index.js';
 import { dynamoDbClient } from './shared/clients.js';
 import { readEnv } from './shared/env.js';
-import { logger, metrics } from './shared/powertools.js';
+import { logger, metrics, tracer } from './shared/powertools.js';
 
 /**
  * CloudWatch Logs subscription → template mining and suspect ranking, attached to the open incident.
@@ -35,4 +36,7 @@ export async function localize(event: unknown): Promise<LocalizeOutcome> {
   return outcome;
 }
 
-export const handler = middy(localize).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+export const handler = middy(localize)
+  .use(captureLambdaHandler(tracer))
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics));

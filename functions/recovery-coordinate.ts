@@ -1,9 +1,10 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { acquire, decidePlan, release } from '../lib/recovery/index.js';
-import { logger, metrics } from './shared/powertools.js';
+import { logger, metrics, tracer } from './shared/powertools.js';
 import { recoveryDeps } from './shared/recovery-deps.js';
 import { recoveryEventSchema } from './shared/recovery-event.js';
 
@@ -35,4 +36,7 @@ export async function coordinate(event: unknown) {
   }
 }
 
-export const handler = middy(coordinate).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+export const handler = middy(coordinate)
+  .use(captureLambdaHandler(tracer))
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics));

@@ -1,8 +1,9 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { verify } from '../lib/recovery/index.js';
-import { logger, metrics } from './shared/powertools.js';
+import { logger, metrics, tracer } from './shared/powertools.js';
 import { recoveryDeps } from './shared/recovery-deps.js';
 import { recoveryEventSchema } from './shared/recovery-event.js';
 
@@ -14,4 +15,7 @@ export async function verifyRecovery(event: unknown) {
   return verify(state, recoveryDeps());
 }
 
-export const handler = middy(verifyRecovery).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+export const handler = middy(verifyRecovery)
+  .use(captureLambdaHandler(tracer))
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics));

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { tracer } from './powertools.js';
 
 /**
  * SDK clients built once per process and reused across invocations. Region, credentials and endpoint come
@@ -12,11 +13,11 @@ let sfn: SFNClient | undefined;
 let sqs: SQSClient | undefined;
 
 export const dynamoDbClient = (): DynamoDBClient => {
-  dynamodb ??= new DynamoDBClient({});
+  dynamodb ??= tracer.captureAWSv3Client(new DynamoDBClient({}));
   return dynamodb;
 };
 export const stepFunctionsClient = (): SFNClient => {
-  sfn ??= new SFNClient({});
+  sfn ??= tracer.captureAWSv3Client(new SFNClient({}));
   return sfn;
 };
 export const sqsClient = (): SQSClient => {
