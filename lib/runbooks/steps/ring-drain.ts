@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { ActionRecord, StepDefinition } from '../step.js';
+import type { RunbookPorts } from '../ports.js';
+import type { ActionRecord, StepContext, StepDefinition } from '../step.js';
 import { act, changed, result } from '../step.js';
 import { templatable } from '../template.js';
 import { requirePort } from './require-port.js';
@@ -37,47 +38,11 @@ export const ringDrainStep: StepDefinition<typeof KIND, RingDrainParams, RingDra
   // The ring lives in the stack's own ring table, which the stack grants separately; no AWS action here.
   iam: () => [],
   async run(params, ctx, ports) {
-    const ring = requirePort(ports, 'ring', KIND);
-    const actions: ActionRecord[] = [];
-    let movementPlan: unknown;
-    await act(
-      ctx,
-      actions,
-      { api: 'ring:Drain', target: `ring/${params.ringId}/${params.nodeId}`, params: { ...params } },
-      async () => {
-        movementPlan = await ring.drain(params.ringId, params.nodeId, {
-          resource: ctx.fence.resource,
-          token: ctx.fence.token,
-        });
-      },
-    );
-    return result(KIND, ctx, {
-      outcome: unchanged(movementPlan) ? 'already-applied' : changed(ctx),
-      actions,
-      undo: ctx.dryRun ? null : { ringId: params.ringId, nodeId: params.nodeId },
-      detail: { ...params, ...(ctx.dryRun ? {} : { movementPlan }) },
-    });
+    const result = await changeMembership('drain', params, ctx, ports);
+    return { ...result, undo: ctx.dryRun ? null : { ringId: params.ringId, nodeId: params.nodeId } };
   },
   async undo(params, _undo, ctx, ports) {
-    const ring = requirePort(ports, 'ring', KIND);
-    const actions: ActionRecord[] = [];
-    let movementPlan: unknown;
-    await act(
-      ctx,
-      actions,
-      { api: 'ring:Restore', target: `ring/${params.ringId}/${params.nodeId}`, params: { ...params } },
-      async () => {
-        movementPlan = await ring.restore(params.ringId, params.nodeId, {
-          resource: ctx.fence.resource,
-          token: ctx.fence.token,
-        });
-      },
-    );
-    return result(KIND, ctx, {
-      outcome: unchanged(movementPlan) ? 'already-applied' : changed(ctx),
-      actions,
-      detail: { ...params, ...(ctx.dryRun ? {} : { movementPlan }) },
-    });
+    return changeMembership('restore', params, ctx, ports);
   },
 };
 
@@ -87,4 +52,33 @@ export const ringDrainStep: StepDefinition<typeof KIND, RingDrainParams, RingDra
  */
 function unchanged(plan: unknown): boolean {
   return typeof plan === 'object' && plan !== null && (plan as { changed?: unknown }).changed === false;
+}
+
+/** Drain (run) or restore (undo): one fenced ring write, reported as already-applied when nothing changed. */
+async function changeMembership(
+  operation: 'drain' | 'restore',
+  params: RingDrainParams,
+  ctx: StepContext,
+  ports: RunbookPorts,
+) {
+  const ring = requirePort(ports, 'ring', KIND);
+  const actions: ActionRecord[] = [];
+  let movementPlan: unknown;
+  const api = operation === 'drain' ? 'ring:Drain' : 'ring:Restore';
+  await act(
+    ctx,
+    actions,
+    { api, target: `ring/${params.ringId}/${params.nodeId}`, params: { ...params } },
+    async () => {
+      movementPlan = await ring[operation](params.ringId, params.nodeId, {
+        resource: ctx.fence.resource,
+        token: ctx.fence.token,
+      });
+    },
+  );
+  return result(KIND, ctx, {
+    outcome: unchanged(movementPlan) ? 'already-applied' : changed(ctx),
+    actions,
+    detail: { ...params, ...(ctx.dryRun ? {} : { movementPlan }) },
+  });
 }
