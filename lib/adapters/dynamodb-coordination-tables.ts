@@ -1,9 +1,5 @@
-import {
-  CreateTableCommand,
-  type DynamoDBClient,
-  ResourceInUseException,
-  waitUntilTableExists,
-} from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createTable } from '../tables/create-tables.js';
 import { coordinationTable } from '../tables/schemas.js';
 
 /**
@@ -14,24 +10,6 @@ import { coordinationTable } from '../tables/schemas.js';
  * @example
  * await createCoordinationTable(client, 'faultline-acceptor-b');
  */
-export async function createCoordinationTable(client: DynamoDBClient, tableName: string): Promise<void> {
-  try {
-    await client.send(
-      new CreateTableCommand({
-        TableName: tableName,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: coordinationTable.partitionKey, AttributeType: 'S' },
-          { AttributeName: coordinationTable.sortKey, AttributeType: 'S' },
-        ],
-        KeySchema: [
-          { AttributeName: coordinationTable.partitionKey, KeyType: 'HASH' },
-          { AttributeName: coordinationTable.sortKey, KeyType: 'RANGE' },
-        ],
-      }),
-    );
-  } catch (error) {
-    if (!(error instanceof ResourceInUseException)) throw error;
-  }
-  await waitUntilTableExists({ client, maxWaitTime: 60 }, { TableName: tableName });
+export function createCoordinationTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  return createTable(client, coordinationTable, tableName);
 }

@@ -5,22 +5,15 @@ import {
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
-import { type TableSchema, tableSchemas } from './schemas.js';
+import { coordinationTable, incidentsTable, ringTable, type TableSchema, tableSchemas } from './schemas.js';
 
 /** Table names keyed by logical name; defaults to each schema's local name. */
 export type TableNames = Record<TableSchema['logicalName'], string>;
 
 export const localTableNames = (): TableNames => ({
-  Coordination: tableSchemas[0]?.localName ?? 'faultline-coordination',
-  Ring: tableSchemas[1]?.localName ?? 'faultline-ring',
-  Incidents: tableSchemas[2]?.localName ?? 'faultline-incidents',
-});
-
-/** Environment variables that tell handlers and the CLI which tables to use. */
-export const tableEnv = (names: TableNames): Record<TableSchema['envVar'], string> => ({
-  COORDINATION_TABLE: names.Coordination,
-  RING_TABLE: names.Ring,
-  INCIDENTS_TABLE: names.Incidents,
+  Coordination: coordinationTable.localName,
+  Ring: ringTable.localName,
+  Incidents: incidentsTable.localName,
 });
 
 /**
@@ -31,39 +24,46 @@ export async function createTables(
   client: DynamoDBClient,
   names: TableNames = localTableNames(),
 ): Promise<void> {
-  await Promise.all(
-    tableSchemas.map(async (schema) => {
-      const TableName = names[schema.logicalName];
-      try {
-        await client.send(
-          new CreateTableCommand({
-            TableName,
-            BillingMode: 'PAY_PER_REQUEST',
-            AttributeDefinitions: [
-              { AttributeName: schema.partitionKey, AttributeType: 'S' },
-              { AttributeName: schema.sortKey, AttributeType: 'S' },
-            ],
-            KeySchema: [
-              { AttributeName: schema.partitionKey, KeyType: 'HASH' },
-              { AttributeName: schema.sortKey, KeyType: 'RANGE' },
-            ],
-          }),
-        );
-      } catch (error) {
-        if (!(error instanceof ResourceInUseException)) throw error;
-      }
-      await waitUntilTableExists({ client, maxWaitTime: 60 }, { TableName });
-      await client
-        .send(
-          new UpdateTimeToLiveCommand({
-            TableName,
-            TimeToLiveSpecification: { AttributeName: schema.ttlAttribute, Enabled: true },
-          }),
-        )
-        .catch((error: unknown) => {
-          // Re-enabling TTL on a restarted data dir fails with "already enabled": that is the state we want.
-          if (!(error instanceof Error && /already enabled/i.test(error.message))) throw error;
-        });
-    }),
-  );
+  await Promise.all(tableSchemas.map((schema) => createTable(client, schema, names[schema.logicalName])));
+}
+
+/**
+ * Creates one table with a schema's keys and TTL (the local runtime's tables, or extra ones such as the
+ * acceptor tables that stand in for other regions in tests). Idempotent.
+ */
+export async function createTable(
+  client: DynamoDBClient,
+  schema: TableSchema,
+  TableName: string,
+): Promise<void> {
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: schema.partitionKey, AttributeType: 'S' },
+          { AttributeName: schema.sortKey, AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: schema.partitionKey, KeyType: 'HASH' },
+          { AttributeName: schema.sortKey, KeyType: 'RANGE' },
+        ],
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
+  await waitUntilTableExists({ client, maxWaitTime: 60 }, { TableName });
+  await client
+    .send(
+      new UpdateTimeToLiveCommand({
+        TableName,
+        TimeToLiveSpecification: { AttributeName: schema.ttlAttribute, Enabled: true },
+      }),
+    )
+    .catch((error: unknown) => {
+      // Re-enabling TTL on a restarted data dir fails with "already enabled": that is the state we want.
+      if (!(error instanceof Error && /already enabled/i.test(error.message))) throw error;
+    });
 }
