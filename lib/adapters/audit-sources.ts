@@ -16,6 +16,7 @@ import type {
 import { AuditSourceError } from '../audit/errors.js';
 import type { AuditNotification, AuditNotifier } from '../audit/notification.js';
 import { type DynamoDbSender, num, str } from './dynamodb-coordination-common.js';
+import { LEASE_ATTRIBUTE_NAMES } from './dynamodb-lease-store.js';
 
 /** Runs one SDK call; any failure becomes `AuditSourceError` carrying the SDK error's name as `code`. */
 async function call<T>(source: string, operation: string, fn: () => Promise<T>): Promise<T> {
@@ -88,15 +89,7 @@ export class DynamoDbLeaseItemSource implements LeaseItemSource {
       FilterExpression: '(begins_with(pk, :lease) AND sk = :leaseSk) OR begins_with(pk, :semaphore)',
       // Aliased: `token`, `owner` and friends are DynamoDB reserved words.
       ProjectionExpression: 'pk, sk, #token, #nonce, #owner, #beat, #released, #leaseMs, #exp',
-      ExpressionAttributeNames: {
-        '#token': 'token',
-        '#nonce': 'nonce',
-        '#owner': 'owner',
-        '#beat': 'beat',
-        '#released': 'released',
-        '#leaseMs': 'leaseMs',
-        '#exp': 'holderExpiresAtWallMs',
-      },
+      ExpressionAttributeNames: LEASE_ATTRIBUTE_NAMES,
       ExpressionAttributeValues: {
         ':lease': { S: 'lease#' },
         ':leaseSk': { S: 'lease' },

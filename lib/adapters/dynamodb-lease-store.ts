@@ -40,7 +40,7 @@ export function leaseItemKey(key: LeaseKey): { pk: string; sk: string } {
 // Attribute names are aliased everywhere: `owner`, `token` and friends collide with DynamoDB reserved words.
 // The holder's wall-clock expiry is deliberately NOT `expiresAt` (the table's TTL attribute): lease items must
 // never be deleted, or the fencing token would reset.
-const NAMES = {
+export const LEASE_ATTRIBUTE_NAMES = {
   '#token': 'token',
   '#nonce': 'nonce',
   '#owner': 'owner',
@@ -49,6 +49,7 @@ const NAMES = {
   '#leaseMs': 'leaseMs',
   '#exp': 'holderExpiresAtWallMs',
 };
+const NAMES = LEASE_ATTRIBUTE_NAMES;
 
 /**
  * Leases in the coordination table, one item per lease (or semaphore slot), mutated only by conditional writes.
