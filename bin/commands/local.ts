@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { type AlarmStateChange, eventBridgeAlarmEvent } from '../../lib/local/cloudwatch/alarm-events.js';
 import { startLocalRuntime } from '../../lib/local/runtime.js';
 
 /** `faultline local`: the embedded runtime, kept up until Ctrl-C, for the CLI, the AWS CLI or tests to use. */
@@ -8,7 +9,17 @@ export function localCommand(): Command {
     .option('--data <dir>', 'keep DynamoDB data in this folder (default: in memory)')
     .option('--json', 'print the endpoints as one JSON object')
     .action(async (options: { data?: string; json?: boolean }) => {
-      const runtime = await startLocalRuntime({ dataDir: options.data });
+      // As in AWS: an alarm's state change goes through the EventBridge rule to detect.
+      let deliver: (change: AlarmStateChange) => void = () => undefined;
+      const runtime = await startLocalRuntime({
+        dataDir: options.data,
+        onAlarmStateChange: (change) => deliver(change),
+      });
+      deliver = (change) => {
+        void runtime.putEvent(eventBridgeAlarmEvent(change)).catch((error: unknown) => {
+          console.error(`faultline local: delivering ${change.alarm.alarmName} failed: ${String(error)}`);
+        });
+      };
       // Real time here: alarms evaluate as periods pass, like CloudWatch's.
       const tick = setInterval(() => runtime.cloudwatch.advanceTo(Date.now()), 1000);
       const info = {
