@@ -11,6 +11,8 @@ export interface IngestResult {
   readonly events: number;
   /** Templates this batch created. */
   readonly newTemplates: number;
+  /** Events `accept` turned away. */
+  readonly dropped: number;
 }
 
 export interface IngestOptions {
@@ -18,6 +20,11 @@ export interface IngestOptions {
    * The source a line is scored under. @default the log stream (one instance, task or function container)
    */
   readonly sourceOf?: (payload: LogsPayload, event: LogEvent) => string;
+  /**
+   * Which events to mine and count; the rest are counted as `dropped`. The Lambda drops events stamped far in
+   * the future, which would otherwise close the scorer's window early. @default every event
+   */
+  readonly accept?: (event: LogEvent) => boolean;
 }
 
 /**
@@ -41,10 +48,15 @@ export function ingestSubscription(
 ): IngestResult {
   const payload = decodeSubscription(event);
   const base = { logGroup: payload.logGroup, logStream: payload.logStream };
-  if (isControlMessage(payload)) return { ...base, skipped: true, events: 0, newTemplates: 0 };
+  if (isControlMessage(payload)) return { ...base, skipped: true, events: 0, newTemplates: 0, dropped: 0 };
   const sourceOf = options.sourceOf ?? ((p: LogsPayload) => p.logStream);
   let newTemplates = 0;
+  let dropped = 0;
   for (const e of payload.logEvents) {
+    if (options.accept && !options.accept(e)) {
+      dropped++;
+      continue;
+    }
     const assignment = miner.add(e.message);
     if (assignment.isNew) newTemplates++;
     scorer.observe({
@@ -55,5 +67,5 @@ export function ingestSubscription(
       message: e.message,
     });
   }
-  return { ...base, skipped: false, events: payload.logEvents.length, newTemplates };
+  return { ...base, skipped: false, events: payload.logEvents.length - dropped, newTemplates, dropped };
 }

@@ -12,6 +12,8 @@ import type { LocalizerState, LocalizerStore, StoredSuspect } from './localizer-
 /** Batches remembered for deduplication: well beyond Lambda's async retry window for one log group. */
 const REMEMBERED_BATCHES = 256;
 const MAX_SAVE_ATTEMPTS = 8;
+/** Events stamped further ahead of this Lambda's clock are dropped: one would close the scoring window early. */
+export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
 
 export interface LocalizeDeps {
   readonly store: LocalizerStore;
@@ -29,6 +31,8 @@ export type LocalizeOutcome =
       readonly batch: string;
       readonly resourceId: string;
       readonly events: number;
+      /** Events stamped too far in the future to count. */
+      readonly dropped: number;
       readonly suspects: readonly StoredSuspect[];
       /** The open incident the ranking was attached to, if there was one. */
       readonly incidentId?: string;
@@ -54,7 +58,8 @@ export async function localizeBatch(event: unknown, deps: LocalizeDeps): Promise
     if (state?.recentBatches.includes(batch)) return { kind: 'duplicate', batch };
     const miner = state ? TemplateMiner.fromState(state.miner) : new TemplateMiner();
     const scorer = state ? AnomalyScorer.fromState(state.scorer) : new AnomalyScorer();
-    const ingested = ingestSubscription(event, miner, scorer);
+    const latest = deps.now().getTime() + MAX_FUTURE_SKEW_MS;
+    const ingested = ingestSubscription(event, miner, scorer, { accept: (e) => e.timestamp <= latest });
     const suspects: StoredSuspect[] = scorer
       .suspects({ limit: 5 })
       .map((s) => ({ id: s.source, score: s.score, evidence: s.evidence }));
@@ -88,6 +93,7 @@ export async function localizeBatch(event: unknown, deps: LocalizeDeps): Promise
       batch,
       resourceId,
       events: ingested.events,
+      dropped: ingested.dropped,
       suspects,
       ...(open ? { incidentId: open.incidentId } : {}),
     };

@@ -36,6 +36,7 @@ describe('ingestSubscription', () => {
       logStream: 'orders/web/3f2a9c',
       events: 2,
       newTemplates: 1,
+      dropped: 0,
     });
     const [suspect] = scorer.suspects();
     expect(suspect?.source).toBe('orders/web/3f2a9c');

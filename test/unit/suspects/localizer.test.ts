@@ -101,6 +101,19 @@ describe('localizeBatch', () => {
     expect(store.suspects.size).toBe(0);
   });
 
+  it('drops events stamped too far ahead of its clock instead of letting them close the window', async () => {
+    const store = new MemoryLocalizerStore();
+    const future = Date.parse('2026-01-01T01:00:00Z') + 10 * 60_000;
+    const outcome = await localizeBatch(
+      subscriptionEvent('/app', 'a', [
+        { timestamp: minute(1), message: 'INFO GET /cart/1 200 12ms' },
+        { timestamp: future, message: 'ERROR clock is wrong here' },
+      ]),
+      deps(store),
+    );
+    expect(outcome).toMatchObject({ kind: 'ranked', events: 1, dropped: 1 });
+  });
+
   it('maps unlisted log groups to a resource of their own', () => {
     expect(resourceMapping(undefined)('/x')).toBe('logGroup:/x');
   });
