@@ -1,22 +1,18 @@
-import { z } from 'zod';
-
 /**
- * Handler configuration, parsed from the environment the stack (or the local runtime) sets. Each handler asks
- * only for what it needs, so a missing variable fails at cold start with its name.
+ * Handler configuration from the environment the stack (or the local runtime) sets. Each handler asks only for
+ * what it needs, so a missing variable fails at cold start with its name.
  */
-export const handlerEnvSchema = z.object({
-  COORDINATION_TABLE: z.string().min(1),
-  RING_TABLE: z.string().min(1),
-  INCIDENTS_TABLE: z.string().min(1),
-  RECOVERY_STATE_MACHINE_ARN: z.string().min(1),
-  NOTIFICATIONS_QUEUE_URL: z.string().min(1),
-  ESCALATIONS_QUEUE_URL: z.string().min(1),
-});
-
-export type HandlerEnv = z.infer<typeof handlerEnvSchema>;
+export interface HandlerEnv {
+  readonly COORDINATION_TABLE: string;
+  readonly RING_TABLE: string;
+  readonly INCIDENTS_TABLE: string;
+  readonly RECOVERY_STATE_MACHINE_ARN: string;
+  readonly NOTIFICATIONS_QUEUE_URL: string;
+  readonly ESCALATIONS_QUEUE_URL: string;
+}
 
 export function readEnv<K extends keyof HandlerEnv>(...keys: K[]): Pick<HandlerEnv, K> {
-  const out: Partial<HandlerEnv> = {};
+  const out: Partial<Record<keyof HandlerEnv, string>> = {};
   const missing: string[] = [];
   for (const key of keys) {
     const value = process.env[key];

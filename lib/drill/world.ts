@@ -3,7 +3,7 @@ import { DynamoDbIncidentStore } from '../adapters/dynamodb-incident-store.js';
 import { DynamoDbRingStore } from '../adapters/dynamodb-ring-store.js';
 import type { ExternalEndpoints } from '../local/backends.js';
 import type { MetricAlarmDefinition } from '../local/cloudwatch/alarm-evaluator.js';
-import type { AlarmStateChange } from '../local/cloudwatch/alarm-events.js';
+import { type AlarmStateChange, eventBridgeAlarmEvent } from '../local/cloudwatch/alarm-events.js';
 import {
   currentFunction,
   type DeliveryOutcome,
@@ -145,6 +145,8 @@ export class DrillWorld {
         this.queuedChanges.push(change);
       },
     });
+    // Imported only now: the handlers' Powertools singletons read their settings from the environment the
+    // runtime has just set (a static import would build them before, at the default log level).
     const { dynamoDbClient } = await import('../../functions/shared/clients.js');
     dynamoDbClient().middlewareStack.add(
       (next) => async (args) => {
@@ -255,7 +257,6 @@ export class DrillWorld {
   }
 
   async deliverThroughEventBridge(change: AlarmStateChange): Promise<void> {
-    const { eventBridgeAlarmEvent } = await import('../local/cloudwatch/alarm-events.js');
     const outcomes = await this.runtime.putEvent(eventBridgeAlarmEvent(change));
     this.recordDeliveries(outcomes);
   }

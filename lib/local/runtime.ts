@@ -351,6 +351,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       POWERTOOLS_DEV: 'false',
     });
     delete process.env.AWS_PROFILE;
+    // Imported after the environment is set: importing it builds the handlers' Powertools singletons.
     const { resetClients } = await import('../../functions/shared/clients.js');
     resetClients();
 
